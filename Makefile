@@ -1,0 +1,104 @@
+# vx — DiffVox vocal-effects model as Unix tools.
+# One place for the knobs: PREFIX, CFLAGS, LDLIBS, FFT (kiss | fftw).
+
+PREFIX  ?= /usr/local
+FFT     ?= kiss
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -fopenmp -Ilib
+LDFLAGS += -fopenmp
+PKGS     = sndfile libcjson lapacke yaml-0.1
+
+ifeq ($(FFT),fftw)
+PKGS    += fftw3f
+CFLAGS  += -DVX_FFT_FFTW
+else
+PKGS    += kissfft-float
+endif
+CFLAGS  += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llapack -lm
+
+# Object files of each build flavour live apart so `make FFT=fftw` and the
+# sanitizer build never mix with the default one.
+BUILD   ?= build/$(FFT)
+LIB_SRC  = $(sort $(wildcard lib/*.c lib/*/*.c))
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
+CMD_SRC  = $(sort $(wildcard cmd/*.c))
+TOOLS    = $(CMD_SRC:cmd/%.c=$(BUILD)/bin/%)
+UNIT_SRC = $(sort $(wildcard test/unit/test_*.c))
+UNITS    = $(UNIT_SRC:test/unit/%.c=$(BUILD)/test/%)
+BENCH_SRC= $(sort $(wildcard test/bench/*.c))
+BENCHES  = $(BENCH_SRC:test/bench/%.c=$(BUILD)/bench/%)
+LIBVX    = $(BUILD)/libvx.a
+
+DEBIAN_PKGS = build-essential pkg-config libsndfile1-dev libkissfft-dev libcjson-dev \
+	liblapacke-dev liblapack-dev libfftw3-dev libyaml-dev jq bats bats-assert bats-support sox
+
+.PHONY: all deps check unit bats sanitize bench demo install clean presets
+all: $(TOOLS) bin-links
+
+# bin/ holds links to the current flavour's tools so tests and users have one path.
+bin-links: $(TOOLS)
+	@mkdir -p bin
+	@for t in $(TOOLS); do ln -sf ../$$t bin/; done
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIBVX): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/bin/%: $(BUILD)/cmd/%.o $(LIBVX)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBVX) $(LDLIBS)
+
+$(BUILD)/test/%: $(BUILD)/test/unit/%.o $(LIBVX)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBVX) $(LDLIBS)
+
+$(BUILD)/bench/%: $(BUILD)/test/bench/%.o $(LIBVX)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBVX) $(LDLIBS)
+
+# Install the Debian packages the build and the tests need, only when missing.
+deps:
+	@missing=$$(for p in $(DEBIAN_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		SUDO=$$( [ $$(id -u) -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# The whole suite: C unit tests, then bats; one summary line at the end.
+check: deps
+	@$(MAKE) --no-print-directory all $(UNITS)
+	@BUILD=$(BUILD) sh test/run-all $(UNITS)
+
+sanitize:
+	@$(MAKE) --no-print-directory check BUILD=build/asan-$(FFT) \
+		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+		LDFLAGS="-fsanitize=address,undefined"
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(BENCHES)
+	@$(MAKE) --no-print-directory FFT=fftw all $(BENCHES:build/$(FFT)/%=build/fftw/%)
+	@sh test/bench/run
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh pipelines/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/man/man7 $(DESTDIR)$(PREFIX)/share/vx/presets
+	install -m 755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin
+	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 man/*.7 $(DESTDIR)$(PREFIX)/share/man/man7
+	install -m 644 presets/* $(DESTDIR)$(PREFIX)/share/vx/presets
+
+clean:
+	rm -rf build bin
+
+-include $(shell find build -name '*.d' 2>/dev/null)

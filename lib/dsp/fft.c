@@ -1,0 +1,112 @@
+/* Real FFT plans over KissFFT or FFTW3f, cached per length (see fft.h). */
+#include "dsp/fft.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef VX_FFT_FFTW
+#include <fftw3.h>
+#else
+#include <kiss_fftr.h>
+#endif
+
+struct vx_fft {
+    size_t n;
+#ifdef VX_FFT_FFTW
+    fftwf_plan fwd, inv;
+#else
+    kiss_fftr_cfg fwd, inv;
+#endif
+    struct vx_fft *next;
+};
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct vx_fft *cache;
+
+static struct vx_fft *plan_new(size_t n)
+{
+    struct vx_fft *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->n = n;
+#ifdef VX_FFT_FFTW
+    float *x = fftwf_alloc_real(n);
+    fftwf_complex *X = fftwf_alloc_complex(n / 2 + 1);
+    if (x && X) {
+        /* UNALIGNED: callers pass plain malloc'd or offset buffers. */
+        p->fwd = fftwf_plan_dft_r2c_1d((int)n, x, X, FFTW_ESTIMATE | FFTW_UNALIGNED);
+        p->inv = fftwf_plan_dft_c2r_1d((int)n, X, x, FFTW_ESTIMATE | FFTW_UNALIGNED);
+    }
+    fftwf_free(x);
+    fftwf_free(X);
+#else
+    p->fwd = kiss_fftr_alloc((int)n, 0, NULL, NULL);
+    p->inv = kiss_fftr_alloc((int)n, 1, NULL, NULL);
+#endif
+    if (!p->fwd || !p->inv) {
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+const vx_fft *vx_fft_get(size_t n)
+{
+    if (n < 2 || n % 2)
+        return NULL;
+    pthread_mutex_lock(&cache_lock);
+    struct vx_fft *p = cache;
+    while (p && p->n != n)
+        p = p->next;
+    if (!p && (p = plan_new(n))) {
+        p->next = cache;
+        cache = p;
+    }
+    pthread_mutex_unlock(&cache_lock);
+    return p;
+}
+
+size_t vx_fft_len(const vx_fft *p) { return p->n; }
+
+void vx_fft_forward(const vx_fft *p, const float *in, vx_cpx *out)
+{
+#ifdef VX_FFT_FFTW
+    fftwf_execute_dft_r2c(p->fwd, (float *)in, (fftwf_complex *)out);
+#else
+    kiss_fftr(p->fwd, in, (kiss_fft_cpx *)out);
+#endif
+}
+
+void vx_fft_inverse(const vx_fft *p, vx_cpx *in, float *out)
+{
+#ifdef VX_FFT_FFTW
+    fftwf_execute_dft_c2r(p->inv, (fftwf_complex *)in, out);
+#else
+    kiss_fftri(p->inv, (const kiss_fft_cpx *)in, out);
+#endif
+}
+
+size_t vx_fft_fast_len(size_t n)
+{
+    if (n < 2)
+        n = 2;
+    for (size_t m = n + (n & 1);; m += 2) {
+        size_t r = m;
+        static const size_t primes[] = {2, 3, 5, 7};
+        for (int i = 0; i < 4; i++)
+            while (r % primes[i] == 0)
+                r /= primes[i];
+        if (r == 1)
+            return m;
+    }
+}
+
+const char *vx_fft_backend(void)
+{
+#ifdef VX_FFT_FFTW
+    return "fftw3f";
+#else
+    return "kissfft";
+#endif
+}

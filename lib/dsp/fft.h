@@ -1,0 +1,35 @@
+/* Real FFTs: the one module that calls the FFT library (KissFFT by default,
+ * FFTW3 single precision with -DVX_FFT_FFTW). Everything else goes through here. */
+#ifndef VX_DSP_FFT_H
+#define VX_DSP_FFT_H
+
+#include <stddef.h>
+
+/* Layout-compatible with kiss_fft_cpx and fftwf_complex. */
+typedef struct { float re, im; } vx_cpx;
+
+typedef struct vx_fft vx_fft;
+
+/* A plan for real transforms of even length n, shared and cached per size:
+ * callers never free it. Safe to call from several threads; a plan may be
+ * executed by several threads at once. Returns NULL if n is odd or memory runs out. */
+const vx_fft *vx_fft_get(size_t n);
+
+/* Length n of the plan. */
+size_t vx_fft_len(const vx_fft *p);
+
+/* n real samples -> n/2+1 bins, X[k] = sum_t x[t] e^{-2 pi i k t / n}. `in` is kept. */
+void vx_fft_forward(const vx_fft *p, const float *in, vx_cpx *out);
+
+/* n/2+1 bins -> n real samples, unnormalised: x[t] = sum over the full Hermitian
+ * spectrum (so forward then inverse multiplies by n). The imaginary parts of
+ * bins 0 and n/2 are ignored. `in` may be overwritten (FFTW does). */
+void vx_fft_inverse(const vx_fft *p, vx_cpx *in, float *out);
+
+/* Smallest even length >= n whose factors are 2, 3, 5 and 7 only: fast in both backends. */
+size_t vx_fft_fast_len(size_t n);
+
+/* Name of the backend, for --version and benchmarks: "kissfft" or "fftw3f". */
+const char *vx_fft_backend(void);
+
+#endif
