@@ -1,0 +1,16 @@
+/* vx_err formatting (see err.h). */
+#include "err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+int vx_err_set(vx_err *e, const char *fmt, ...)
+{
+    if (e) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}

@@ -1,0 +1,205 @@
+/* Shared program behaviour: messages, exit codes, progress, safe outputs (see cli.h). */
+#include "io/cli.h"
+#include "io/tmpfile.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *prog = "vx";
+static volatile sig_atomic_t *stop_requested;
+static int progress_off, progress_open;
+static double progress_last;
+
+/* One text output may be pending at a time per program; that is all vx needs. */
+static struct {
+    FILE *fp;
+    char target[4096], tmp[4096];
+} out;
+
+static void on_fatal_signal(int sig)
+{
+    if (stop_requested && (sig == SIGINT || sig == SIGTERM)) {
+        *stop_requested = sig;
+        return;
+    }
+    vx_tmpfile_discard_all();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void check_stdout_at_exit(void)
+{
+    vx_tmpfile_discard_all();
+    if (fflush(stdout) || ferror(stdout) || (fclose(stdout) && errno != EBADF)) {
+        fprintf(stderr, "%s: stdout: write error: %s\n", prog, strerror(errno ? errno : EIO));
+        _exit(VX_EXIT_DATA);
+    }
+}
+
+void vx_cli_start(const char *name, volatile sig_atomic_t *stop_flag)
+{
+    const char *slash = strrchr(name, '/');
+    prog = slash ? slash + 1 : name;
+    stop_requested = stop_flag;
+    signal(SIGPIPE, SIG_IGN);
+    struct sigaction sa = {.sa_handler = on_fatal_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    atexit(check_stdout_at_exit);
+}
+
+const char *vx_cli_name(void) { return prog; }
+
+static void vmessage(const char *fmt, va_list ap)
+{
+    if (progress_open) {
+        fputc('\n', stderr);
+        progress_open = 0;
+    }
+    fprintf(stderr, "%s: ", prog);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void vx_die(int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage(fmt, ap);
+    va_end(ap);
+    vx_tmpfile_discard_all();
+    exit(status);
+}
+
+void vx_die_err(const vx_err *e) { vx_die(VX_EXIT_DATA, "%s", e->msg); }
+
+void vx_usage_error(const char *usage, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage(fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "usage: %s\nTry '%s --help' for more information.\n", usage, prog);
+    exit(VX_EXIT_USAGE);
+}
+
+int vx_cli_common(const char *arg, const char *usage, const char *help)
+{
+    if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+        printf("usage: %s\n\n%s", usage, help);
+        exit(VX_EXIT_OK);
+    }
+    if (!strcmp(arg, "--version")) {
+        printf("%s (vx) %s\n", prog, VX_VERSION);
+        exit(VX_EXIT_OK);
+    }
+    return 0;
+}
+
+double vx_cli_double(const char *opt, const char *arg, double lo, double hi, const char *usage)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(arg, &end);
+    if (end == arg || *end || errno || !isfinite(v))
+        vx_usage_error(usage, "%s: '%s' is not a number", opt, arg);
+    if (v < lo || v > hi)
+        vx_usage_error(usage, "%s must be in [%g, %g], got %s", opt, lo, hi, arg);
+    return v;
+}
+
+long vx_cli_long(const char *opt, const char *arg, long lo, long hi, const char *usage)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(arg, &end, 10);
+    if (end == arg || *end || errno)
+        vx_usage_error(usage, "%s: '%s' is not a whole number", opt, arg);
+    if (v < lo || v > hi)
+        vx_usage_error(usage, "%s must be in [%ld, %ld], got %s", opt, lo, hi, arg);
+    return v;
+}
+
+void vx_progress_quiet(int quiet) { progress_off = quiet; }
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void vx_progress(const char *fmt, ...)
+{
+    if (progress_off)
+        return;
+    int tty = isatty(STDERR_FILENO);
+    double t = now_s();
+    if (t - progress_last < (tty ? 0.2 : 5.0))
+        return;
+    progress_last = t;
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, tty ? "\r%s: " : "%s: ", prog);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    if (tty) {
+        fputs("\033[K", stderr);
+        progress_open = 1;
+    } else {
+        fputc('\n', stderr);
+    }
+}
+
+void vx_progress_done(void)
+{
+    if (progress_open)
+        fputc('\n', stderr);
+    progress_open = 0;
+    progress_last = 0;
+}
+
+FILE *vx_out_open(const char *path)
+{
+    if (!strcmp(path, "-"))
+        return stdout;
+    if (out.fp)
+        vx_die(VX_EXIT_DATA, "%s: only one output file at a time", path);
+    snprintf(out.target, sizeof out.target, "%s", path);
+    if (vx_tmpfile_reserve(path, out.tmp, sizeof out.tmp))
+        vx_die(VX_EXIT_DATA, "%s: cannot create a temporary name", path);
+    out.fp = fopen(out.tmp, "w");
+    if (!out.fp) {
+        int err = errno;
+        vx_tmpfile_discard(out.tmp);
+        vx_die(VX_EXIT_DATA, "%s: cannot write: %s", path, strerror(err));
+    }
+    return out.fp;
+}
+
+void vx_out_close(FILE *fp)
+{
+    if (fp == stdout) {
+        if (fflush(stdout) || ferror(stdout))
+            vx_die(VX_EXIT_DATA, "stdout: write error: %s", strerror(errno));
+        return;
+    }
+    int bad = ferror(fp) | fflush(fp);
+    int err = errno;
+    bad |= fclose(fp);
+    out.fp = NULL;
+    if (bad) {
+        vx_tmpfile_discard(out.tmp);
+        vx_die(VX_EXIT_DATA, "%s: write error: %s", out.target, strerror(err));
+    }
+    if (vx_tmpfile_commit(out.tmp, out.target))
+        vx_die(VX_EXIT_DATA, "%s: cannot rename into place: %s", out.target, strerror(errno));
+}

@@ -1,0 +1,162 @@
+/* NDJSON reading and writing over cJSON (see ndjson.h). */
+#include "io/ndjson.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct vx_ndjson_reader {
+    FILE *fp;
+    const char *name;
+    long line;
+    char *buf;
+    size_t cap;
+    char where[4200];
+};
+
+vx_ndjson_reader *vx_ndjson_open(const char *path, vx_err *e)
+{
+    vx_ndjson_reader *r = calloc(1, sizeof *r);
+    if (!r) {
+        vx_err_set(e, "%s: out of memory", path);
+        return NULL;
+    }
+    if (!strcmp(path, "-")) {
+        r->fp = stdin;
+        r->name = "stdin";
+    } else {
+        r->fp = fopen(path, "r");
+        r->name = path;
+        if (!r->fp) {
+            vx_err_set(e, "%s: %s", path, strerror(errno));
+            free(r);
+            return NULL;
+        }
+    }
+    return r;
+}
+
+int vx_ndjson_next(vx_ndjson_reader *r, cJSON **rec, vx_err *e)
+{
+    ssize_t n;
+    while ((n = getline(&r->buf, &r->cap, r->fp)) >= 0) {
+        r->line++;
+        snprintf(r->where, sizeof r->where, "%s:%ld", r->name, r->line);
+        if (strspn(r->buf, " \t\r\n") == (size_t)n)
+            continue;
+        const char *end;
+        cJSON *j = cJSON_ParseWithOpts(r->buf, &end, 0);
+        if (!j)
+            return vx_err_set(e, "%s: malformed JSON near column %ld", r->where,
+                              (long)(cJSON_GetErrorPtr() - r->buf) + 1);
+        if (end[strspn(end, " \t\r\n")]) {
+            cJSON_Delete(j);
+            return vx_err_set(e, "%s: more than one JSON value on the line", r->where);
+        }
+        if (!cJSON_IsObject(j)) {
+            cJSON_Delete(j);
+            return vx_err_set(e, "%s: expected a JSON object (one record a line)", r->where);
+        }
+        *rec = j;
+        return 1;
+    }
+    if (ferror(r->fp))
+        return vx_err_set(e, "%s: read error: %s", r->name, strerror(errno));
+    return 0;
+}
+
+const char *vx_ndjson_where(const vx_ndjson_reader *r) { return r->where; }
+
+void vx_ndjson_close(vx_ndjson_reader *r)
+{
+    if (!r)
+        return;
+    if (r->fp != stdin)
+        fclose(r->fp);
+    free(r->buf);
+    free(r);
+}
+
+cJSON *vx_json_read_document(const char *path, vx_err *e)
+{
+    FILE *fp = strcmp(path, "-") ? fopen(path, "r") : stdin;
+    if (!fp) {
+        vx_err_set(e, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    char chunk[65536];
+    size_t got;
+    while (mem && (got = fread(chunk, 1, sizeof chunk, fp)) > 0)
+        fwrite(chunk, 1, got, mem);
+    int bad = ferror(fp);
+    if (fp != stdin)
+        fclose(fp);
+    if (mem)
+        fclose(mem);
+    cJSON *j = NULL;
+    if (bad || !text)
+        vx_err_set(e, "%s: read error", path);
+    else if (!(j = cJSON_ParseWithOpts(text, NULL, 1)))
+        vx_err_set(e, "%s: not a single JSON document", path);
+    free(text);
+    return j;
+}
+
+int vx_ndjson_write(FILE *fp, const cJSON *rec)
+{
+    char *s = cJSON_PrintUnformatted(rec);
+    if (!s)
+        return -1;
+    int rc = fputs(s, fp) < 0 || fputc('\n', fp) == EOF ? -1 : 0;
+    free(s);
+    return rc;
+}
+
+cJSON *vx_json_float32(double v)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.9g", v);
+    return cJSON_CreateRaw(buf);
+}
+
+cJSON *vx_json_array(const double *v, int n, int as_float32)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; a && i < n; i++)
+        cJSON_AddItemToArray(a, as_float32 ? vx_json_float32(v[i]) : cJSON_CreateNumber(v[i]));
+    return a;
+}
+
+int vx_json_get_array(const cJSON *obj, const char *key, double *out, int n, const char *where,
+                      vx_err *e)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsArray(a))
+        return vx_err_set(e, "%s: %s must be an array of %d numbers", where, key, n);
+    int len = cJSON_GetArraySize(a);
+    if (len != n)
+        return vx_err_set(e, "%s: %s has %d values, expected %d", where, key, len, n);
+    int i = 0;
+    for (const cJSON *x = a->child; x; x = x->next, i++) {
+        if (!cJSON_IsNumber(x) || !isfinite(x->valuedouble))
+            return vx_err_set(e, "%s: %s[%d] is not a finite number", where, key, i);
+        out[i] = x->valuedouble;
+    }
+    return 0;
+}
+
+int vx_json_get_number(const cJSON *obj, const char *key, double *out, const char *where,
+                       vx_err *e)
+{
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!x)
+        return 1;
+    if (!cJSON_IsNumber(x) || !isfinite(x->valuedouble))
+        return vx_err_set(e, "%s: %s is not a finite number", where, key);
+    *out = x->valuedouble;
+    return 0;
+}

@@ -1,0 +1,41 @@
+/* Newline-delimited JSON records (cJSON): reading with file:line positions for errors,
+ * writing one compact record a line, numbers that round-trip. */
+#ifndef VX_IO_NDJSON_H
+#define VX_IO_NDJSON_H
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+
+#include "err.h"
+
+typedef struct vx_ndjson_reader vx_ndjson_reader;
+
+/* "-" is standard input. Returns NULL with e set when the file cannot be opened. */
+vx_ndjson_reader *vx_ndjson_open(const char *path, vx_err *e);
+/* Next record (blank lines are skipped): 1 and *rec (the caller cJSON_Deletes it),
+ * 0 at the end, -1 with e = "file:line: ..." for malformed JSON or a non-object. */
+int vx_ndjson_next(vx_ndjson_reader *r, cJSON **rec, vx_err *e);
+/* "file:line" of the record last returned, for messages about its content. */
+const char *vx_ndjson_where(const vx_ndjson_reader *r);
+void vx_ndjson_close(vx_ndjson_reader *r);
+
+/* Whole file as one JSON value if it is one (pretty-printed is fine); NULL otherwise. */
+cJSON *vx_json_read_document(const char *path, vx_err *e);
+
+/* Write rec compactly and a newline. Returns 0 or -1 (check ferror at the end anyway). */
+int vx_ndjson_write(FILE *fp, const cJSON *rec);
+
+/* A number printed with %.9g: round-trips a float32 value with fewer digits. */
+cJSON *vx_json_float32(double v);
+/* Arrays of n numbers, as float32 (%.9g) or as doubles (round-trip %.17g). */
+cJSON *vx_json_array(const double *v, int n, int as_float32);
+
+/* Read a numeric array of exactly n finite values from obj[key] into out.
+ * Returns 0, or -1 with e = "where: key ..." naming the problem. */
+int vx_json_get_array(const cJSON *obj, const char *key, double *out, int n, const char *where,
+                      vx_err *e);
+/* A finite number at obj[key]: 0, 1 if absent (out untouched), -1 if not a finite number. */
+int vx_json_get_number(const cJSON *obj, const char *key, double *out, const char *where,
+                       vx_err *e);
+
+#endif

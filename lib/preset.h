@@ -1,0 +1,32 @@
+/* Preset records <-> the 151-value raw vector (DESIGN.md "Contracts": a preset carries
+ * `raw`, canonical, and a readable `fx` object in units; `fx` alone is accepted). */
+#ifndef VX_PRESET_H
+#define VX_PRESET_H
+
+#include <cjson/cJSON.h>
+
+#include "err.h"
+#include "params.h"
+
+/* raw[151] from a record: its "raw" array, or else its "fx" object through the inverse
+ * maps. Validated: finite, and every mapped value strictly inside its range.
+ * `where` ("file:line") prefixes messages, which name the field. */
+int vx_preset_parse(const cJSON *rec, const char *where, double *raw, vx_err *e);
+
+/* Checks a raw vector as vx_preset_parse does. */
+int vx_preset_validate(const double *raw, const char *where, vx_err *e);
+
+/* Sets rec's "type" to "preset" and its "raw" (printed as float32 if raw_float32) and
+ * "fx" fields, replacing earlier ones and keeping every other field. 0 or -1 (memory). */
+int vx_preset_put(cJSON *rec, const double *raw, int raw_float32);
+
+/* The readable object of physical values in units (pans -100..100, attack/release ms). */
+cJSON *vx_preset_fx_json(const double *raw, int clip_q);
+
+/* One preset from a file: a single JSON object (pretty-printed or not), or a record of
+ * an NDJSON set chosen by `which`: a 0-based line index or a track name (the record's
+ * "track" or "id", with or without its extension). which NULL: the file must hold one
+ * preset. If rec is not NULL it receives the record (caller deletes). */
+int vx_preset_load(const char *path, const char *which, double *raw, cJSON **rec, vx_err *e);
+
+#endif
