@@ -98,6 +98,15 @@ install: all
 	install -m 644 man/*.7 $(DESTDIR)$(PREFIX)/share/man/man7
 	install -m 644 presets/* $(DESTDIR)$(PREFIX)/share/vx/presets
 
+# Regenerate presets/ from a DiffVox preset folder (scripts/get_params.py output).
+DIFFVOX ?= ../shared/data/diffvox-presets
+presets: all
+	bin/vx-import -d medleydb -o presets/medleydb.ndjson $(DIFFVOX)/medleydb
+	bin/vx-import -d internal -o presets/internal.ndjson $(DIFFVOX)/internal
+	bin/vx-import -g -d medleydb -o presets/medleydb-gaussian.json $(DIFFVOX)/medleydb
+	bin/vx-import -g -d internal -o presets/internal-gaussian.json $(DIFFVOX)/internal
+	cp $(DIFFVOX)/fx_config.yaml $(DIFFVOX)/rt_config.yaml $(DIFFVOX)/LICENSE presets/
+
 clean:
 	rm -rf build bin
 

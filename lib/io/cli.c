@@ -1,5 +1,6 @@
 /* Shared program behaviour: messages, exit codes, progress, safe outputs (see cli.h). */
 #include "io/cli.h"
+#include "io/ndjson.h"
 #include "io/tmpfile.h"
 
 #include <errno.h>
@@ -13,7 +14,7 @@
 
 static const char *prog = "vx";
 static volatile sig_atomic_t *stop_requested;
-static int progress_off, progress_open;
+static int progress_off, progress_open, failed;
 static double progress_last;
 
 /* One text output may be pending at a time per program; that is all vx needs. */
@@ -36,6 +37,8 @@ static void on_fatal_signal(int sig)
 static void check_stdout_at_exit(void)
 {
     vx_tmpfile_discard_all();
+    if (failed)
+        return;
     if (fflush(stdout) || ferror(stdout) || (fclose(stdout) && errno != EBADF)) {
         fprintf(stderr, "%s: stdout: write error: %s\n", prog, strerror(errno ? errno : EIO));
         _exit(VX_EXIT_DATA);
@@ -76,6 +79,7 @@ void vx_die(int status, const char *fmt, ...)
     vmessage(fmt, ap);
     va_end(ap);
     vx_tmpfile_discard_all();
+    failed = 1;
     exit(status);
 }
 
@@ -87,6 +91,7 @@ void vx_usage_error(const char *usage, const char *fmt, ...)
     va_start(ap, fmt);
     vmessage(fmt, ap);
     va_end(ap);
+    failed = 1;
     fprintf(stderr, "usage: %s\nTry '%s --help' for more information.\n", usage, prog);
     exit(VX_EXIT_USAGE);
 }
@@ -202,4 +207,11 @@ void vx_out_close(FILE *fp)
     }
     if (vx_tmpfile_commit(out.tmp, out.target))
         vx_die(VX_EXIT_DATA, "%s: cannot rename into place: %s", out.target, strerror(errno));
+}
+
+void vx_out_record(FILE *fp, const cJSON *rec)
+{
+    if (vx_ndjson_write(fp, rec))
+        vx_die(VX_EXIT_DATA, "%s: write error: %s", fp == stdout ? "stdout" : out.target,
+               strerror(errno ? errno : EIO));
 }

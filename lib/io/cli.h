@@ -7,6 +7,8 @@
 #include <signal.h>
 #include <stdio.h>
 
+#include <cjson/cJSON.h>
+
 #include "err.h"
 
 #define VX_VERSION "0.1.0"
@@ -47,5 +49,8 @@ void vx_progress_done(void);
  * message on failure. */
 FILE *vx_out_open(const char *path);
 void vx_out_close(FILE *fp);
+/* One NDJSON record to an output; exits 1 with a message on a write error
+ * (a full disk, a closed pipe). */
+void vx_out_record(FILE *fp, const cJSON *rec);
 
 #endif

@@ -114,7 +114,13 @@ int vx_npz_read(const char *path, const char *member, vx_npy *a, vx_err *e)
         const unsigned char *h = buf + off;
         size_t csize = le32(h + 18), nlen = le16(h + 26), xlen = le16(h + 28);
         size_t data = off + 30 + nlen + xlen;
-        if (data > len || (csize != 0xffffffffu && data + csize > len))
+        if (data > len)
+            break;
+        if (csize == 0xffffffffu) /* ZIP64: sizes in the extra field (id 1: usize, csize) */
+            for (size_t x = off + 30 + nlen; x + 4 <= data; x += 4 + le16(buf + x + 2))
+                if (le16(buf + x) == 1 && le16(buf + x + 2) >= 16)
+                    csize = le32(buf + x + 12) | (size_t)le32(buf + x + 16) << 32;
+        if (csize == 0xffffffffu || data + csize > len)
             break;
         if (nlen == strlen(want) && !memcmp(h + 30, want, nlen)) {
             if (le16(h + 8) != 0)
@@ -124,8 +130,6 @@ int vx_npz_read(const char *path, const char *member, vx_npy *a, vx_err *e)
                 rc = parse(buf + data, len - data, path, a, e);
             break;
         }
-        if (csize == 0xffffffffu)
-            break;
         off = data + csize;
     }
     free(buf);

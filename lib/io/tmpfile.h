@@ -4,6 +4,8 @@
 #ifndef VX_IO_TMPFILE_H
 #define VX_IO_TMPFILE_H
 
+#include <stddef.h>
+
 /* Registers a new temporary path for `target` and copies it to tmp (size n).
  * Returns 0, or -1 if the name is too long or too many outputs are pending. */
 int vx_tmpfile_reserve(const char *target, char *tmp, size_t n);
