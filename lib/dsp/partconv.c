@@ -1,0 +1,86 @@
+/* Uniformly partitioned overlap-save convolution (see partconv.h). With block B and
+ * FFT size 2B, partition p of each response multiplies the spectrum of the input
+ * blocks (i-p-1, i-p); the products summed over p give output block i. */
+#include "dsp/partconv.h"
+#include "dsp/fft.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct vx_partconv {
+    const vx_fft *plan;
+    size_t block, bins, parts;
+    int nout;
+    vx_cpx *H;    /* [nout][parts][bins] response partitions */
+    vx_cpx *fdl;  /* [parts][bins] input spectra, ring buffer, newest at `head` */
+    size_t head;
+    float *window; /* 2B: previous block then current block */
+    vx_cpx *acc;
+    float *out;
+};
+
+vx_partconv *vx_partconv_new(const float *const *h, int nout, size_t len, size_t block)
+{
+    vx_partconv *pc = calloc(1, sizeof *pc);
+    if (!pc)
+        return NULL;
+    pc->block = block;
+    pc->bins = block + 1;
+    pc->parts = (len + block - 1) / block;
+    if (!pc->parts)
+        pc->parts = 1;
+    pc->nout = nout;
+    pc->plan = vx_fft_get(2 * block);
+    pc->H = malloc((size_t)nout * pc->parts * pc->bins * sizeof *pc->H);
+    pc->fdl = calloc(pc->parts * pc->bins, sizeof *pc->fdl);
+    pc->window = calloc(2 * block, sizeof *pc->window);
+    pc->acc = malloc(pc->bins * sizeof *pc->acc);
+    pc->out = malloc(2 * block * sizeof *pc->out);
+    if (!pc->plan || !pc->H || !pc->fdl || !pc->window || !pc->acc || !pc->out) {
+        vx_partconv_free(pc);
+        return NULL;
+    }
+    /* Each partition is zero-padded to 2B; the 1/(2B) of the inverse FFT is folded in. */
+    const float scale = 1.0f / (float)(2 * block);
+    for (int j = 0; j < nout; j++)
+        for (size_t p = 0; p < pc->parts; p++) {
+            size_t start = p * block, n = start < len ? len - start : 0;
+            if (n > block)
+                n = block;
+            memset(pc->out, 0, 2 * block * sizeof *pc->out);
+            for (size_t t = 0; t < n; t++)
+                pc->out[t] = h[j][start + t] * scale;
+            vx_fft_forward(pc->plan, pc->out, pc->H + ((size_t)j * pc->parts + p) * pc->bins);
+        }
+    return pc;
+}
+
+void vx_partconv_process(vx_partconv *pc, const float *x, float *const *y)
+{
+    size_t B = pc->block, nb = pc->bins;
+    memmove(pc->window, pc->window + B, B * sizeof *pc->window);
+    memcpy(pc->window + B, x, B * sizeof *pc->window);
+    pc->head = (pc->head + pc->parts - 1) % pc->parts;
+    vx_fft_forward(pc->plan, pc->window, pc->fdl + pc->head * nb);
+    for (int j = 0; j < pc->nout; j++) {
+        memset(pc->acc, 0, nb * sizeof *pc->acc);
+        for (size_t p = 0; p < pc->parts; p++) {
+            const vx_cpx *X = pc->fdl + ((pc->head + p) % pc->parts) * nb;
+            const vx_cpx *H = pc->H + ((size_t)j * pc->parts + p) * nb;
+            for (size_t k = 0; k < nb; k++) {
+                pc->acc[k].re += X[k].re * H[k].re - X[k].im * H[k].im;
+                pc->acc[k].im += X[k].re * H[k].im + X[k].im * H[k].re;
+            }
+        }
+        vx_fft_inverse(pc->plan, pc->acc, pc->out);
+        memcpy(y[j], pc->out + B, B * sizeof *pc->out); /* the second half is alias-free */
+    }
+}
+
+void vx_partconv_free(vx_partconv *pc)
+{
+    if (!pc)
+        return;
+    free(pc->H), free(pc->fdl), free(pc->window), free(pc->acc), free(pc->out);
+    free(pc);
+}
