@@ -15,11 +15,36 @@ struct vx_fft {
     size_t n;
 #ifdef VX_FFT_FFTW
     fftwf_plan fwd, inv;
-#else
-    kiss_fftr_cfg fwd, inv;
 #endif
     struct vx_fft *next;
 };
+
+#ifndef VX_FFT_FFTW
+/* A KissFFT state holds a scratch buffer, so a state must not run in two threads at
+ * once: each thread keeps its own states, made on first use for each length. */
+typedef struct kiss_states {
+    size_t n;
+    kiss_fftr_cfg fwd, inv;
+    struct kiss_states *next;
+} kiss_states;
+
+static _Thread_local kiss_states *thread_states;
+
+static const kiss_states *states_for(size_t n)
+{
+    kiss_states *k = thread_states;
+    while (k && k->n != n)
+        k = k->next;
+    if (!k && (k = calloc(1, sizeof *k))) {
+        k->n = n;
+        k->fwd = kiss_fftr_alloc((int)n, 0, NULL, NULL);
+        k->inv = kiss_fftr_alloc((int)n, 1, NULL, NULL);
+        k->next = thread_states;
+        thread_states = k;
+    }
+    return k;
+}
+#endif
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct vx_fft *cache;
@@ -40,14 +65,11 @@ static struct vx_fft *plan_new(size_t n)
     }
     fftwf_free(x);
     fftwf_free(X);
-#else
-    p->fwd = kiss_fftr_alloc((int)n, 0, NULL, NULL);
-    p->inv = kiss_fftr_alloc((int)n, 1, NULL, NULL);
-#endif
     if (!p->fwd || !p->inv) {
         free(p);
         return NULL;
     }
+#endif
     return p;
 }
 
@@ -74,7 +96,7 @@ void vx_fft_forward(const vx_fft *p, const float *in, vx_cpx *out)
 #ifdef VX_FFT_FFTW
     fftwf_execute_dft_r2c(p->fwd, (float *)in, (fftwf_complex *)out);
 #else
-    kiss_fftr(p->fwd, in, (kiss_fft_cpx *)out);
+    kiss_fftr(states_for(p->n)->fwd, in, (kiss_fft_cpx *)out);
 #endif
 }
 
@@ -83,7 +105,7 @@ void vx_fft_inverse(const vx_fft *p, vx_cpx *in, float *out)
 #ifdef VX_FFT_FFTW
     fftwf_execute_dft_c2r(p->inv, (fftwf_complex *)in, out);
 #else
-    kiss_fftri(p->inv, (const kiss_fft_cpx *)in, out);
+    kiss_fftri(states_for(p->n)->inv, (const kiss_fft_cpx *)in, out);
 #endif
 }
 

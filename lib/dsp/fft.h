@@ -12,7 +12,9 @@ typedef struct vx_fft vx_fft;
 
 /* A plan for real transforms of even length n, shared and cached per size:
  * callers never free it. Safe to call from several threads; a plan may be
- * executed by several threads at once. Returns NULL if n is odd or memory runs out. */
+ * executed by several threads at once (KissFFT's scratch state is kept per thread,
+ * made on a thread's first transform of a length). Returns NULL if n is odd or
+ * memory runs out. */
 const vx_fft *vx_fft_get(size_t n);
 
 /* Length n of the plan. */

@@ -1,0 +1,31 @@
+/* The whole DiffVox chain (spec/effects.md §1), frequency-sampled form:
+ * PEQ -> compressor/expander -> c; y_o = h_o * c with the post-compressor response. */
+#ifndef VX_CHAIN_H
+#define VX_CHAIN_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "params.h"
+
+/* Render n mono samples x through the chain with physical values fx: y[2n] interleaved
+ * stereo (L, R), as long as the input. Memory is proportional to n. */
+int vx_chain_render(const vx_fx *fx, const float *x, size_t n, float *y, vx_err *e);
+
+/* Streaming: the same chain block by block with bounded memory. */
+typedef struct vx_chain_stream vx_chain_stream;
+
+/* block: the largest push, in samples. NULL with e set on failure. */
+vx_chain_stream *vx_chain_stream_new(const vx_fx *fx, size_t block, vx_err *e);
+/* Samples held back by the compressor's lookahead: output trails input by this much
+ * until vx_chain_stream_finish. */
+size_t vx_chain_stream_latency(const vx_chain_stream *s);
+/* Consumes n <= block mono samples; writes the frames now complete to y (interleaved
+ * stereo, at most n + latency frames) and returns their count. */
+size_t vx_chain_stream_push(vx_chain_stream *s, const float *x, size_t n, float *y);
+/* The end of the input: writes the held-back frames (at most latency) and returns their
+ * count. Over the whole stream, frames out = frames in. */
+size_t vx_chain_stream_finish(vx_chain_stream *s, float *y);
+void vx_chain_stream_free(vx_chain_stream *s);
+
+#endif

@@ -1,0 +1,287 @@
+/* The post-compressor stereo response from the delay and FDN stages (see response.h).
+ * All convolutions are products on one FFT grid of N points, large enough that no
+ * product wraps around; the 1/N of the unnormalised inverse FFT is applied once. */
+#include "response.h"
+#include "fx/delay.h"
+#include "fx/fdn.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { NJOBS = 6 }; /* the six stage responses are transformed side by side */
+
+struct vx_response {
+    size_t grid, bins;
+    const vx_fft *plan;
+    vx_delay *delay;
+    vx_fdn *fdn;
+    double dry[2], send;
+    float *q[2], *f[4];   /* time-domain stage responses, f[2 o + i] */
+    vx_cpx *Q[2], *F[4];  /* their spectra on the grid */
+    vx_cpx *H[2];         /* the output responses */
+    float *gq[2], *gf[4]; /* d(loss)/d(stage responses) */
+    float *time[NJOBS];   /* zero-padded time buffers, one per parallel job */
+    vx_cpx *spec[NJOBS];  /* scratch spectra, one per parallel job */
+};
+
+struct vx_response_work {
+    float *time[2];
+    vx_cpx *spec[3];
+};
+
+size_t vx_response_len(void) { return VX_DELAY_LEN + VX_FDN_LEN - 1; }
+
+size_t vx_response_grid_for(size_t n) { return vx_fft_fast_len(n + vx_response_len()); }
+
+void vx_response_free(vx_response *r)
+{
+    if (!r)
+        return;
+    vx_delay_free(r->delay);
+    vx_fdn_free(r->fdn);
+    for (int i = 0; i < 2; i++)
+        free(r->q[i]), free(r->Q[i]), free(r->H[i]), free(r->gq[i]);
+    for (int i = 0; i < 4; i++)
+        free(r->f[i]), free(r->F[i]), free(r->gf[i]);
+    for (int i = 0; i < NJOBS; i++)
+        free(r->time[i]), free(r->spec[i]);
+    free(r);
+}
+
+vx_response *vx_response_create(size_t grid)
+{
+    vx_response *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->grid = grid;
+    r->bins = grid / 2 + 1;
+    r->plan = vx_fft_get(grid);
+    r->delay = vx_delay_create(VX_DELAY_LEN);
+    r->fdn = vx_fdn_create(VX_FDN_LEN);
+    size_t qb = VX_DELAY_LEN * sizeof(float), fb = VX_FDN_LEN * sizeof(float);
+    size_t sb = r->bins * sizeof(vx_cpx), tb = grid * sizeof(float);
+    int ok = 1;
+    for (int i = 0; i < 2; i++)
+        ok &= (r->q[i] = malloc(qb)) && (r->gq[i] = malloc(qb)) && (r->Q[i] = malloc(sb)) &&
+              (r->H[i] = malloc(sb));
+    for (int i = 0; i < 4; i++)
+        ok &= (r->f[i] = malloc(fb)) && (r->gf[i] = malloc(fb)) && (r->F[i] = malloc(sb));
+    for (int i = 0; i < NJOBS; i++)
+        ok &= (r->time[i] = malloc(tb)) && (r->spec[i] = malloc(sb));
+    if (!ok || !r->plan || !r->delay || !r->fdn || grid < vx_response_len() + 1) {
+        vx_response_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+size_t vx_response_bins(const vx_response *r) { return r->bins; }
+
+/* Spectrum of x[n] zero-padded to the grid. */
+static void transform(const vx_response *r, float *buf, const float *x, size_t n, vx_cpx *out)
+{
+    memcpy(buf, x, n * sizeof *buf);
+    memset(buf + n, 0, (r->grid - n) * sizeof *buf);
+    vx_fft_forward(r->plan, buf, out);
+}
+
+/* Inverse transform of X / N into buf (X is overwritten). */
+static void inverse(const vx_response *r, vx_cpx *X, float *buf)
+{
+    const float scale = 1.0f / (float)r->grid;
+    for (size_t k = 0; k < r->bins; k++)
+        X[k].re *= scale, X[k].im *= scale;
+    vx_fft_inverse(r->plan, X, buf);
+}
+
+int vx_response_build(vx_response *r, const vx_fx *fx, double eta)
+{
+    float *fir[4] = {r->f[0], r->f[1], r->f[2], r->f[3]};
+    if (vx_fdn_forward(r->fdn, fx, fir) ||
+        vx_delay_forward(r->delay, fx, eta, VX_DELAY_PULSE_SINC, r->q[0], r->q[1]))
+        return -1;
+#pragma omp parallel for schedule(dynamic)
+    for (int j = 0; j < 6; j++) {
+        if (j < 2)
+            transform(r, r->time[j], r->q[j], VX_DELAY_LEN, r->Q[j]);
+        else
+            transform(r, r->time[j], r->f[j - 2], VX_FDN_LEN, r->F[j - 2]);
+    }
+    double theta = fx->pan * M_PI / 2;
+    r->dry[0] = M_SQRT2 * cos(theta), r->dry[1] = M_SQRT2 * sin(theta);
+    r->send = fx->send;
+    float s = (float)r->send;
+    /* H_o = dry_o + Q_o + sum_i F_oi (1 + s Q_i) */
+#pragma omp parallel for schedule(static)
+    for (size_t k = 0; k < r->bins; k++) {
+        for (int o = 0; o < 2; o++) {
+            float re = (float)r->dry[o] + r->Q[o][k].re, im = r->Q[o][k].im;
+            for (int i = 0; i < 2; i++) {
+                vx_cpx F = r->F[2 * o + i][k], Q = r->Q[i][k];
+                float are = 1 + s * Q.re, aim = s * Q.im;
+                re += F.re * are - F.im * aim;
+                im += F.re * aim + F.im * are;
+            }
+            r->H[o][k] = (vx_cpx){re, im};
+        }
+    }
+    return 0;
+}
+
+void vx_response_impulse(vx_response *r, float *h_left, float *h_right)
+{
+    float *h[2] = {h_left, h_right};
+#pragma omp parallel for
+    for (int o = 0; o < 2; o++) {
+        memcpy(r->spec[o], r->H[o], r->bins * sizeof(vx_cpx));
+        inverse(r, r->spec[o], r->time[o]);
+        memcpy(h[o], r->time[o], vx_response_len() * sizeof(float));
+    }
+}
+
+vx_response_work *vx_response_work_create(const vx_response *r)
+{
+    vx_response_work *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    int ok = 1;
+    for (int i = 0; i < 2; i++)
+        ok &= (w->time[i] = malloc(r->grid * sizeof(float))) != NULL;
+    for (int i = 0; i < 3; i++)
+        ok &= (w->spec[i] = malloc(r->bins * sizeof(vx_cpx))) != NULL;
+    if (!ok) {
+        vx_response_work_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void vx_response_work_free(vx_response_work *w)
+{
+    if (!w)
+        return;
+    for (int i = 0; i < 2; i++)
+        free(w->time[i]);
+    for (int i = 0; i < 3; i++)
+        free(w->spec[i]);
+    free(w);
+}
+
+/* out = a * b, a * conj(b), or with add set out += ... elementwise over the bins. */
+static void multiply(const vx_cpx *a, const vx_cpx *b, int conj_b, int add, vx_cpx *out, size_t bins)
+{
+    float sgn = conj_b ? -1.0f : 1.0f;
+    for (size_t k = 0; k < bins; k++) {
+        float bre = b[k].re, bim = sgn * b[k].im;
+        float re = a[k].re * bre - a[k].im * bim, im = a[k].re * bim + a[k].im * bre;
+        if (add)
+            out[k].re += re, out[k].im += im;
+        else
+            out[k] = (vx_cpx){re, im};
+    }
+}
+
+void vx_response_apply(const vx_response *r, vx_response_work *w, const float *c, size_t n,
+                       vx_cpx *C, float *yl, float *yr)
+{
+    vx_cpx *X = C ? C : w->spec[2];
+    transform(r, w->time[0], c, n, X);
+#pragma omp parallel for
+    for (int o = 0; o < 2; o++) {
+        multiply(X, r->H[o], 0, 0, w->spec[o], r->bins);
+        inverse(r, w->spec[o], w->time[o]);
+        if (yr)
+            memcpy(o ? yr : yl, w->time[o], n * sizeof(float));
+        else
+            for (size_t t = 0; t < n; t++)
+                yl[2 * t + o] = w->time[o][t];
+    }
+}
+
+void vx_response_apply_backward(const vx_response *r, vx_response_work *w, const vx_cpx *C,
+                                const float *gl, const float *gr, size_t n, float *gc,
+                                vx_cpx *const acc[2])
+{
+    const float *g[2] = {gl, gr};
+#pragma omp parallel for
+    for (int o = 0; o < 2; o++) {
+        transform(r, w->time[o], g[o], n, w->spec[o]);
+        multiply(w->spec[o], C, 1, 1, acc[o], r->bins); /* dh_o = corr(g_o, c) */
+    }
+    /* dc = sum_o corr(g_o, h_o) */
+    multiply(w->spec[0], r->H[0], 1, 0, w->spec[2], r->bins);
+    multiply(w->spec[1], r->H[1], 1, 1, w->spec[2], r->bins);
+    inverse(r, w->spec[2], w->time[0]);
+    memcpy(gc, w->time[0], n * sizeof(float));
+}
+
+/* sum over the full (Hermitian) spectrum of Re(a conj b), divided by N: the inner product
+ * of the two real signals whose spectra are a and b (Parseval). */
+static double inner(const vx_response *r, const vx_cpx *a, const vx_cpx *b, const vx_cpx *b2)
+{
+    double s = 0;
+    size_t last = r->bins - 1;
+    for (size_t k = 0; k <= last; k++) {
+        double bre = b[k].re, bim = b[k].im;
+        if (b2) { /* b * b2 */
+            double re = bre * b2[k].re - bim * b2[k].im;
+            bim = bre * b2[k].im + bim * b2[k].re, bre = re;
+        }
+        double v = (double)a[k].re * bre + (double)a[k].im * bim;
+        s += (k == 0 || k == last) ? v : 2 * v;
+    }
+    return s / (double)r->grid;
+}
+
+int vx_response_backward(vx_response *r, vx_cpx *const acc[2], vx_fx *grad, double *g_eta)
+{
+    const vx_cpx *G[2] = {acc[0], acc[1]}; /* spectra of dL/dh_o */
+    float s = (float)r->send;
+    /* dry_o multiplies a unit impulse: its gradient is dh_o[0] */
+    double gdry[2], gsend = 0;
+    for (int o = 0; o < 2; o++) {
+        double sum = 0;
+        size_t last = r->bins - 1;
+        for (size_t k = 0; k <= last; k++)
+            sum += (k == 0 || k == last) ? G[o][k].re : 2.0 * G[o][k].re;
+        gdry[o] = sum / (double)r->grid;
+        for (int i = 0; i < 2; i++)
+            gsend += inner(r, G[o], r->F[2 * o + i], r->Q[i]);
+    }
+    double theta = atan2(r->dry[1], r->dry[0]);
+    grad->pan += M_PI / 2 * M_SQRT2 * (-sin(theta) * gdry[0] + cos(theta) * gdry[1]);
+    grad->send += gsend;
+    /* df_oi = dh_o + s corr(dh_o, q_i);  dq_i = dh_i + s sum_o corr(dh_o, f_oi) */
+#pragma omp parallel for schedule(dynamic)
+    for (int j = 0; j < NJOBS; j++) {
+        vx_cpx *X = r->spec[j];
+        if (j < 4) {
+            int o = j / 2, i = j % 2;
+            for (size_t k = 0; k < r->bins; k++) {
+                vx_cpx q = r->Q[i][k];
+                float are = 1 + s * q.re, aim = -s * q.im;
+                X[k] = (vx_cpx){G[o][k].re * are - G[o][k].im * aim, G[o][k].re * aim + G[o][k].im * are};
+            }
+            inverse(r, X, r->time[j]);
+            memcpy(r->gf[j], r->time[j], VX_FDN_LEN * sizeof(float));
+        } else {
+            int i = j - 4;
+            for (size_t k = 0; k < r->bins; k++) {
+                vx_cpx x = G[i][k];
+                for (int o = 0; o < 2; o++) {
+                    vx_cpx a = G[o][k], f = r->F[2 * o + i][k];
+                    x.re += s * (a.re * f.re + a.im * f.im);
+                    x.im += s * (a.im * f.re - a.re * f.im);
+                }
+                X[k] = x;
+            }
+            inverse(r, X, r->time[j]);
+            memcpy(r->gq[i], r->time[j], VX_DELAY_LEN * sizeof(float));
+        }
+    }
+    const float *gf[4] = {r->gf[0], r->gf[1], r->gf[2], r->gf[3]};
+    if (vx_fdn_backward(r->fdn, gf, grad) || vx_delay_backward(r->delay, r->gq[0], r->gq[1], grad, g_eta))
+        return -1;
+    return 0;
+}

@@ -1,0 +1,59 @@
+/* The post-compressor response (DESIGN.md "Gradients"): everything after the compressor
+ * is linear and time-invariant, so the stereo output is y_o = h_o * c with
+ *   h_o = dry_o delta + q_o + f_o0 + f_o1 + s (f_o0 * q_0 + f_o1 * q_1),   o = L, R,
+ * from the ping-pong delay's stereo response q (4 s), the FDN's 2x2 responses f (12 s, EQ
+ * included), the dry pan gains and the delay-to-FDN send s (spec/effects.md §1).
+ * Built once per parameter set, applied to any number of signals, differentiated once. */
+#ifndef VX_RESPONSE_H
+#define VX_RESPONSE_H
+
+#include <stddef.h>
+
+#include "dsp/fft.h"
+#include "params.h"
+
+/* Length of h_o in samples: the delay and FDN responses convolved. */
+size_t vx_response_len(void);
+/* The FFT grid that convolves n samples with h_o without wrap-around. */
+size_t vx_response_grid_for(size_t n);
+
+typedef struct vx_response vx_response;
+/* Per-thread buffers for applying a response and its backward pass. */
+typedef struct vx_response_work vx_response_work;
+
+/* Spectra on a grid of `grid` points (even, >= vx_response_len() + 1). NULL when out of
+ * memory or the grid is too small. */
+vx_response *vx_response_create(size_t grid);
+void vx_response_free(vx_response *r);
+size_t vx_response_bins(const vx_response *r);
+
+/* Builds the delay and FDN responses for fx and the spectra H_o. eta (< 0) is the delay
+ * surrogate's damping, used only by vx_response_backward. Returns 0, or -1 when the FDN
+ * or the delay cannot be formed. */
+int vx_response_build(vx_response *r, const vx_fx *fx, double eta);
+
+/* h_o[t] for t < vx_response_len() into caller arrays (streaming convolution). */
+void vx_response_impulse(vx_response *r, float *h_left, float *h_right);
+
+vx_response_work *vx_response_work_create(const vx_response *r);
+void vx_response_work_free(vx_response_work *w);
+
+/* y_o = h_o * c truncated to n samples (n + vx_response_len() - 1 <= grid): into yl, yr,
+ * or interleaved into y[2n] if yr is NULL (then yl is y). C (vx_response_bins complex,
+ * caller-owned, may be NULL) keeps the spectrum of c for the backward pass. */
+void vx_response_apply(const vx_response *r, vx_response_work *w, const float *c, size_t n,
+                       vx_cpx *C, float *yl, float *yr);
+
+/* Backward of one apply: gl, gr = dL/dy_o (n samples), C the spectrum that apply kept.
+ * Writes gc = dL/dc (n samples) and ADDS the spectra of dL/dh_o to acc[2]
+ * (vx_response_bins complex each; one pair per thread, zeroed by the caller). */
+void vx_response_apply_backward(const vx_response *r, vx_response_work *w, const vx_cpx *C,
+                                const float *gl, const float *gr, size_t n, float *gc,
+                                vx_cpx *const acc[2]);
+
+/* Backward through the construction of h_o, given the summed acc of every apply:
+ * ADDS dL/d(physical) of the delay, FDN, send and dry pan to grad, dL/d(eta) to *g_eta.
+ * Returns 0, or -1 before a build. */
+int vx_response_backward(vx_response *r, vx_cpx *const acc[2], vx_fx *grad, double *g_eta);
+
+#endif

@@ -1,0 +1,225 @@
+#!/usr/bin/env bats
+# vx-render as a user meets it: files, streams, presets by index or name, and every
+# kind of bad input with its exit status, message, and no output left behind.
+load helpers
+
+setup() {
+    cd "$BATS_TEST_TMPDIR"
+    cp "$FIX/voice.wav" dry.wav
+    SET="$TOP/presets/medleydb.ndjson"
+}
+
+@test "renders a mono voice to stereo of the same length" {
+    run vx-render -p "$SET" -k 0 dry.wav wet.wav
+    assert_success
+    [ "$(soxi -c wet.wav)" = 2 ]
+    [ "$(soxi -r wet.wav)" = 44100 ]
+    [ "$(soxi -s wet.wav)" = "$(soxi -s dry.wav)" ]
+    # not silence, not the dry signal
+    peak=$(sox wet.wav -n stat 2>&1 | awk '/Maximum amplitude/ {print $3}')
+    awk -v p="$peak" 'BEGIN { exit !(p > 0.01 && p < 10) }'
+}
+
+@test "a preset chosen by track name renders like the same preset by index" {
+    name=$(sed -n 3p "$SET" | jq -r .track)
+    vx-render -q -p "$SET" -k 2 dry.wav a.wav
+    vx-render -q -p "$SET" -k "$name" dry.wav b.wav
+    cmp a.wav b.wav
+}
+
+@test "a preset given only as fx renders like its raw form" {
+    sed -n 1p "$SET" | jq -c '{type, fx}' > fx-only.json
+    sed -n 1p "$SET" > raw.json
+    vx-render -q -p raw.json dry.wav a.wav
+    vx-render -q -p fx-only.json dry.wav b.wav
+    # the inverse maps round-trip to ~1e-12: identical audio to float precision
+    diff=$(sox -m -v 1 a.wav -v -1 b.wav -n stat 2>&1 | awk '/Maximum amplitude/ {print $3}')
+    awk -v d="$diff" 'BEGIN { exit !(d < 1e-5) }'
+}
+
+@test "raw float32 streams in and out, as sox -t f32" {
+    vx-render -q -p "$SET" -k 0 dry.wav file.wav
+    sox dry.wav -t f32 - | vx-render -q -p "$SET" -k 0 - - > out.f32
+    sox -t f32 -r 44100 -c 2 out.f32 stream.wav
+    [ "$(soxi -s stream.wav)" = "$(soxi -s file.wav)" ]
+    diff=$(sox -m -v 1 file.wav -v -1 stream.wav -n stat 2>&1 | awk '/Maximum amplitude/ {print $3}')
+    awk -v d="$diff" 'BEGIN { exit !(d < 1e-6) }'
+}
+
+@test "stereo input is mixed to mono" {
+    sox dry.wav -c 2 stereo.wav
+    vx-render -q -p "$SET" -k 0 dry.wav mono-out.wav
+    vx-render -q -p "$SET" -k 0 stereo.wav stereo-out.wav
+    diff=$(sox -m -v 1 mono-out.wav -v -1 stereo-out.wav -n stat 2>&1 | awk '/Maximum amplitude/ {print $3}')
+    awk -v d="$diff" 'BEGIN { exit !(d < 1e-6) }'
+}
+
+@test "--tail adds silence to keep the reverb tail" {
+    vx-render -q -p "$SET" -k 0 --tail 2 dry.wav wet.wav
+    [ "$(soxi -s wet.wav)" = "$(( $(soxi -s dry.wav) + 88200 ))" ]
+}
+
+@test "--print-params prints the physical values jq can read" {
+    run sh -c "vx-render -p '$SET' -k 0 --print-params | jq -r '.delay.time_ms, .peak1.freq_hz'"
+    assert_success
+    assert_line --index 0 --regexp '^262\.749'
+    assert_line --index 1 --regexp '^384\.39'
+}
+
+@test "--clip-q changes exactly the presets whose delay low-pass Q exceeds 0.707" {
+    for set in medleydb internal; do
+        n=0; changed=0
+        while IFS= read -r line; do
+            printf '%s\n' "$line" > p.json
+            a=$(vx-render -p p.json --print-params | jq -c .)
+            b=$(vx-render -p p.json --print-params --clip-q | jq -c .)
+            q=$(printf '%s' "$a" | jq .delay.lpf_q)
+            if [ "$a" != "$b" ]; then
+                changed=$((changed + 1))
+                awk -v q="$q" 'BEGIN { exit !(q > 0.707) }' || fail "changed a preset with Q $q"
+                [ "$(printf '%s' "$b" | jq .delay.lpf_q)" = 0.707 ] || fail "Q not capped"
+                [ "$(printf '%s' "$a" | jq -c 'del(.delay.lpf_q)')" = "$(printf '%s' "$b" | jq -c 'del(.delay.lpf_q)')" ] ||
+                    fail "clip-q changed another value"
+            else
+                awk -v q="$q" 'BEGIN { exit !(q <= 0.707) }' || fail "left Q $q unclipped"
+            fi
+            n=$((n + 1))
+        done < "$TOP/presets/$set.ndjson"
+        echo "$set: $changed of $n" >&3
+        case $set in medleydb) [ "$changed" = 31 ] ;; internal) [ "$changed" = 159 ] ;; esac
+    done
+}
+
+@test "usage errors exit 2 with a usage line" {
+    run vx-render dry.wav wet.wav
+    assert_failure 2
+    assert_output --partial 'usage: vx-render'
+    run vx-render -p "$SET" -k 0 dry.wav
+    assert_failure 2
+    run vx-render --bogus
+    assert_failure 2
+    run vx-render -p "$SET" -k 0 --tail -1 dry.wav wet.wav
+    assert_failure 2
+    assert_output --partial '--tail'
+}
+
+@test "--help and --version" {
+    run vx-render --help
+    assert_success
+    assert_output --partial 'usage: vx-render'
+    run vx-render --version
+    assert_success
+    assert_output --regexp '^vx-render \(vx\) [0-9]'
+}
+
+@test "a missing or unreadable input file" {
+    run vx-render -p "$SET" -k 0 missing.wav wet.wav
+    assert_failure 1
+    assert_output --partial 'vx-render: missing.wav:'
+    echo 'not audio' > junk.wav
+    run vx-render -p "$SET" -k 0 junk.wav wet.wav
+    assert_failure 1
+    assert_output --partial 'junk.wav: cannot read audio'
+    [ ! -e wet.wav ]
+}
+
+@test "a sample rate other than 44.1 kHz" {
+    sox dry.wav -r 48000 dry48.wav
+    run vx-render -p "$SET" -k 0 dry48.wav wet.wav
+    assert_failure 1
+    assert_output --partial 'dry48.wav: sample rate is 48000 Hz'
+    run sh -c "sox dry.wav -t f32 - | vx-render -p '$SET' -k 0 -r 48000 - - >/dev/null"
+    assert_failure 1
+    assert_output --partial 'stdin: sample rate is 48000 Hz'
+    [ ! -e wet.wav ]
+}
+
+@test "malformed preset JSON names the file and line" {
+    printf '{"raw": [1, 2,\n' > bad.json
+    run vx-render -p bad.json dry.wav wet.wav
+    assert_failure 1
+    assert_output --partial 'vx-render: bad.json:1: malformed JSON'
+    head -n 2 "$SET" > set.ndjson
+    echo '{"raw": [' >> set.ndjson
+    run vx-render -p set.ndjson -k 2 dry.wav wet.wav
+    assert_failure 1
+    assert_output --partial 'set.ndjson:3: malformed JSON'
+    [ ! -e wet.wav ]
+}
+
+@test "out-of-range and non-finite preset values name the field" {
+    sed -n 1p "$SET" | jq -c '{type, fx} | .fx.delay.time_ms = 1200' > range.json
+    run vx-render -p range.json dry.wav wet.wav
+    assert_failure 1
+    assert_output --partial 'range.json:1: fx.delay.time_ms must be in (100, 1000), got 1200'
+    sed -n 1p "$SET" | sed 's/"raw":\[[^,]*,/"raw":[1e999,/' > inf.json
+    run vx-render -p inf.json dry.wav wet.wav
+    assert_failure 1
+    assert_output --partial 'raw[0] (fx.peak1.gain_db) is not a finite number'
+    sed -n 1p "$SET" | jq -c '.raw |= .[:150]' > short.json
+    run vx-render -p short.json dry.wav wet.wav
+    assert_failure 1
+    assert_output --partial 'raw has 150 values, expected 151'
+    [ ! -e wet.wav ]
+}
+
+@test "NaN in the input stream is named by its frame" {
+    printf '\000\000\000\000\000\000\300\177' > nan.f32
+    run sh -c "vx-render -p '$SET' -k 0 - out.wav < nan.f32"
+    assert_failure 1
+    assert_output --partial 'stdin: frame 1: sample is not a finite number'
+    [ ! -e out.wav ]
+    assert_no_leftovers .
+}
+
+@test "empty input" {
+    run sh -c "vx-render -p '$SET' -k 0 - out.wav < /dev/null"
+    assert_failure 1
+    assert_output --partial 'stdin: no audio (empty input)'
+    run sh -c "vx-render -s -p '$SET' -k 0 - out.wav < /dev/null"
+    assert_failure 1
+    assert_output --partial 'no audio'
+    [ ! -e out.wav ]
+    assert_no_leftovers .
+}
+
+@test "a preset index or name not in the set" {
+    run vx-render -p "$SET" -k 70 dry.wav wet.wav
+    assert_failure 1
+    assert_output --partial 'no preset at index 70 in the set'
+    run vx-render -p "$SET" -k NoSuchSong dry.wav wet.wav
+    assert_failure 1
+    assert_output --partial 'no preset named NoSuchSong'
+    run vx-render -p "$SET" dry.wav wet.wav
+    assert_failure 1
+    assert_output --partial 'holds several presets'
+    [ ! -e wet.wav ]
+}
+
+@test "a closed output pipe is an error, not silence" {
+    run bash -c "vx-render -p '$SET' -k 0 dry.wav - | head -c 10 > /dev/null; echo rc=\${PIPESTATUS[0]}"
+    assert_output --partial 'vx-render: stdout: write error: Broken pipe'
+    assert_output --partial 'rc=1'
+}
+
+@test "an unwritable output leaves nothing behind" {
+    run vx-render -p "$SET" -k 0 dry.wav no/such/dir/wet.wav
+    assert_failure 1
+    assert_output --partial 'no/such/dir/wet.wav'
+    mkdir ro && chmod 500 ro
+    if [ "$(id -u)" != 0 ]; then
+        run vx-render -p "$SET" -k 0 dry.wav ro/wet.wav
+        assert_failure 1
+    fi
+    assert_no_leftovers ro
+}
+
+@test "streaming mode matches the whole-signal render" {
+    vx-render -q -p "$SET" -k 0 dry.wav whole.wav
+    vx-render -q -s --block 4096 -p "$SET" -k 0 dry.wav stream.wav
+    [ "$(soxi -s stream.wav)" = "$(soxi -s whole.wav)" ]
+    diff=$(sox -m -v 1 whole.wav -v -1 stream.wav -n stat 2>&1 | awk '/RMS +amplitude/ {print $3}')
+    rms=$(sox whole.wav -n stat 2>&1 | awk '/RMS +amplitude/ {print $3}')
+    echo "stream vs whole: RMS error $diff of $rms" >&3
+    awk -v d="$diff" -v r="$rms" 'BEGIN { exit !(20 * log(d / r) / log(10) < -100) }'
+}
