@@ -5,17 +5,17 @@ PREFIX  ?= /usr/local
 FFT     ?= kiss
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -fopenmp -Ilib
-LDFLAGS += -fopenmp
+override CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -fopenmp -Ilib
+override LDFLAGS += -fopenmp
 PKGS     = sndfile libcjson lapacke yaml-0.1
 
 ifeq ($(FFT),fftw)
 PKGS    += fftw3f
-CFLAGS  += -DVX_FFT_FFTW
+override CFLAGS  += -DVX_FFT_FFTW
 else
 PKGS    += kissfft-float
 endif
-CFLAGS  += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+override CFLAGS  += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llapack -lm
 
 # Object files of each build flavour live apart so `make FFT=fftw` and the

@@ -17,14 +17,13 @@ typedef struct vx_chain_stream vx_chain_stream;
 
 /* block: the largest push, in samples. NULL with e set on failure. */
 vx_chain_stream *vx_chain_stream_new(const vx_fx *fx, size_t block, vx_err *e);
-/* Samples held back by the compressor's lookahead: output trails input by this much
- * until vx_chain_stream_finish. */
-size_t vx_chain_stream_latency(const vx_chain_stream *s);
+/* The most frames one push or finish writes (output trails input by up to that much). */
+size_t vx_chain_stream_max_frames(const vx_chain_stream *s);
 /* Consumes n <= block mono samples; writes the frames now complete to y (interleaved
- * stereo, at most n + latency frames) and returns their count. */
+ * stereo) and returns their count. */
 size_t vx_chain_stream_push(vx_chain_stream *s, const float *x, size_t n, float *y);
-/* The end of the input: writes the held-back frames (at most latency) and returns their
- * count. Over the whole stream, frames out = frames in. */
+/* The end of the input: writes the frames still held back and returns their count.
+ * Over the whole stream, frames out = frames in. */
 size_t vx_chain_stream_finish(vx_chain_stream *s, float *y);
 void vx_chain_stream_free(vx_chain_stream *s);
 

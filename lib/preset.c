@@ -60,7 +60,7 @@ static int parse_fx(const cJSON *fxj, const char *where, double *raw, vx_err *e)
         if (!v)
             continue;
         double *slot = (double *)((char *)&fx + d->offset);
-        double vals[VX_FDN_LINES * VX_FDN_LINES];
+        double vals[VX_FDN_GAMMAS]; /* the longest parameter */
         int cols = columns_of(d);
         if (d->count == 1) {
             if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
@@ -94,15 +94,26 @@ static int parse_fx(const cJSON *fxj, const char *where, double *raw, vx_err *e)
             slot[j] = y;
         }
     }
-    return vx_params_from_fx(&fx, raw) ? vx_err_set(e, "%s: fx is out of range", where) : 0;
+    int bad = vx_params_from_fx(&fx, raw);
+    char name[96];
+    return bad ? vx_err_set(e, "%s: %s is outside its range", where, describe(bad - 1, name, sizeof name)) : 0;
 }
 
 int vx_preset_parse(const cJSON *rec, const char *where, double *raw, vx_err *e)
 {
     const cJSON *fxj = cJSON_GetObjectItemCaseSensitive(rec, "fx");
-    if (cJSON_GetObjectItemCaseSensitive(rec, "raw")) {
-        if (vx_json_get_array(rec, "raw", raw, VX_NRAW, where, e))
-            return -1;
+    const cJSON *rawj = cJSON_GetObjectItemCaseSensitive(rec, "raw");
+    if (rawj) {
+        int n = cJSON_IsArray(rawj) ? cJSON_GetArraySize(rawj) : -1;
+        if (n != VX_NRAW)
+            return vx_err_set(e, "%s: raw has %d values, expected %d", where, n < 0 ? 0 : n, VX_NRAW);
+        int k = 0;
+        char name[96];
+        for (const cJSON *x = rawj->child; x; x = x->next, k++) {
+            if (!cJSON_IsNumber(x) || !isfinite(x->valuedouble))
+                return vx_err_set(e, "%s: %s is not a finite number", where, describe(k, name, sizeof name));
+            raw[k] = x->valuedouble;
+        }
     } else if (cJSON_IsObject(fxj)) {
         vx_params_init(raw);
         if (parse_fx(fxj, where, raw, e))
@@ -126,7 +137,7 @@ cJSON *vx_preset_fx_json(const double *raw, int clip_q)
         const double *v = (const double *)((const char *)&fx + d->offset);
         int cols = columns_of(d);
         if (d->count == 1) {
-            cJSON_AddNumberToObject(g, d->name, vx_display_from_phys(d->display, v[0]));
+            cJSON_AddItemToObject(g, d->name, vx_json_double(vx_display_from_phys(d->display, v[0])));
         } else if (!cols) {
             cJSON_AddItemToObject(g, d->name, vx_json_array(v, d->count, 0));
         } else {

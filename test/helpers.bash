@@ -13,3 +13,14 @@ assert_no_leftovers() {
     run sh -c "ls -A '$dir' | grep -E '\\.tmp\$' || true"
     assert_output ''
 }
+
+# Error energy of a.wav against b.wav relative to b's energy, in dB (sox stats).
+err_db() {
+    local d r
+    d=$(sox -m -v 1 "$1" -v -1 "$2" -n stats 2>&1 | awk '/RMS lev dB/ {print $4}')
+    r=$(sox "$2" -n stats 2>&1 | awk '/RMS lev dB/ {print $4}')
+    awk -v d="$d" -v r="$r" 'BEGIN { if (d == "-inf") print -999; else printf "%.1f\n", d - r }'
+}
+
+# Succeeds when the number $1 is below $2.
+below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }

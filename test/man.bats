@@ -11,7 +11,7 @@ setup_file() {
     head -n 5 "$TOP/presets/medleydb.ndjson" > "$SCRATCH/presets.ndjson"
     cp "$TOP/presets/medleydb-gaussian.json" "$SCRATCH/gaussian.json"
     vx-render -q -p "$SCRATCH/preset.json" "$SCRATCH/dry.wav" "$SCRATCH/wet.wav"
-    if [ -e "$FIX/fits.ndjson" ]; then cp "$FIX/fits.ndjson" "$SCRATCH/"; fi
+    cp "$FIX/select_fits.ndjson" "$SCRATCH/fits.ndjson"
     if command -v vx-pair >/dev/null; then
         vx-pair -q --dry "$SCRATCH/dry.wav" --wet "$SCRATCH/wet.wav" > "$SCRATCH/pairs.ndjson" || true
     fi

@@ -15,9 +15,10 @@ setup() {
     [ "$(soxi -c wet.wav)" = 2 ]
     [ "$(soxi -r wet.wav)" = 44100 ]
     [ "$(soxi -s wet.wav)" = "$(soxi -s dry.wav)" ]
-    # not silence, not the dry signal
+    # not silence
     peak=$(sox wet.wav -n stat 2>&1 | awk '/Maximum amplitude/ {print $3}')
-    awk -v p="$peak" 'BEGIN { exit !(p > 0.01 && p < 10) }'
+    below 0.01 "$peak"
+    below "$peak" 10
 }
 
 @test "a preset chosen by track name renders like the same preset by index" {
@@ -33,8 +34,7 @@ setup() {
     vx-render -q -p raw.json dry.wav a.wav
     vx-render -q -p fx-only.json dry.wav b.wav
     # the inverse maps round-trip to ~1e-12: identical audio to float precision
-    diff=$(sox -m -v 1 a.wav -v -1 b.wav -n stat 2>&1 | awk '/Maximum amplitude/ {print $3}')
-    awk -v d="$diff" 'BEGIN { exit !(d < 1e-5) }'
+    below "$(err_db b.wav a.wav)" -120
 }
 
 @test "raw float32 streams in and out, as sox -t f32" {
@@ -42,16 +42,14 @@ setup() {
     sox dry.wav -t f32 - | vx-render -q -p "$SET" -k 0 - - > out.f32
     sox -t f32 -r 44100 -c 2 out.f32 stream.wav
     [ "$(soxi -s stream.wav)" = "$(soxi -s file.wav)" ]
-    diff=$(sox -m -v 1 file.wav -v -1 stream.wav -n stat 2>&1 | awk '/Maximum amplitude/ {print $3}')
-    awk -v d="$diff" 'BEGIN { exit !(d < 1e-6) }'
+    cmp <(sox file.wav -t f32 -) <(sox stream.wav -t f32 -)
 }
 
 @test "stereo input is mixed to mono" {
     sox dry.wav -c 2 stereo.wav
     vx-render -q -p "$SET" -k 0 dry.wav mono-out.wav
     vx-render -q -p "$SET" -k 0 stereo.wav stereo-out.wav
-    diff=$(sox -m -v 1 mono-out.wav -v -1 stereo-out.wav -n stat 2>&1 | awk '/Maximum amplitude/ {print $3}')
-    awk -v d="$diff" 'BEGIN { exit !(d < 1e-6) }'
+    cmp <(sox mono-out.wav -t f32 -) <(sox stereo-out.wav -t f32 -)
 }
 
 @test "--tail adds silence to keep the reverb tail" {
@@ -218,8 +216,7 @@ setup() {
     vx-render -q -p "$SET" -k 0 dry.wav whole.wav
     vx-render -q -s --block 4096 -p "$SET" -k 0 dry.wav stream.wav
     [ "$(soxi -s stream.wav)" = "$(soxi -s whole.wav)" ]
-    diff=$(sox -m -v 1 whole.wav -v -1 stream.wav -n stat 2>&1 | awk '/RMS +amplitude/ {print $3}')
-    rms=$(sox whole.wav -n stat 2>&1 | awk '/RMS +amplitude/ {print $3}')
-    echo "stream vs whole: RMS error $diff of $rms" >&3
-    awk -v d="$diff" -v r="$rms" 'BEGIN { exit !(20 * log(d / r) / log(10) < -100) }'
+    db=$(err_db stream.wav whole.wav)
+    echo "# streaming vs whole-signal render: $db dB" >&3
+    below "$db" -100
 }

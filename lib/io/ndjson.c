@@ -118,8 +118,23 @@ int vx_ndjson_write(FILE *fp, const cJSON *rec)
 
 cJSON *vx_json_float32(double v)
 {
+    if (!isfinite(v))
+        return cJSON_CreateNull();
     char buf[32];
     snprintf(buf, sizeof buf, "%.9g", v);
+    return cJSON_CreateRaw(buf);
+}
+
+cJSON *vx_json_double(double v)
+{
+    if (!isfinite(v))
+        return cJSON_CreateNull();
+    char buf[32];
+    for (int digits = 15; digits <= 17; digits++) { /* the shortest that reads back exactly */
+        snprintf(buf, sizeof buf, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
     return cJSON_CreateRaw(buf);
 }
 
@@ -127,7 +142,7 @@ cJSON *vx_json_array(const double *v, int n, int as_float32)
 {
     cJSON *a = cJSON_CreateArray();
     for (int i = 0; a && i < n; i++)
-        cJSON_AddItemToArray(a, as_float32 ? vx_json_float32(v[i]) : cJSON_CreateNumber(v[i]));
+        cJSON_AddItemToArray(a, as_float32 ? vx_json_float32(v[i]) : vx_json_double(v[i]));
     return a;
 }
 

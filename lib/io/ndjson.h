@@ -27,6 +27,9 @@ int vx_ndjson_write(FILE *fp, const cJSON *rec);
 
 /* A number printed with %.9g: round-trips a float32 value with fewer digits. */
 cJSON *vx_json_float32(double v);
+/* A number printed with the fewest digits (15 to 17) that read back as exactly v
+ * (cJSON's own printing may lose the last unit). Non-finite values become null. */
+cJSON *vx_json_double(double v);
 /* Arrays of n numbers, as float32 (%.9g) or as doubles (round-trip %.17g). */
 cJSON *vx_json_array(const double *v, int n, int as_float32);
 

@@ -1,0 +1,428 @@
+/* Compressor/expander (spec/effects.md §5), forward and reverse mode.
+ *
+ * The lookahead is a 706-tap cross-correlation with replicate padding. Done directly it
+ * costs 706 multiply-adds per sample, so it is split: the NEAR taps around the sinc's peak
+ * (where its weight is) are summed directly in double; the FAR taps (|w| < 1/(pi NEAR))
+ * go through float FFTs, overlap-save in blocks of BLOCK samples. The float rounding then
+ * only touches the small far part, which keeps the result within about -150 dB of exact
+ * double, and short blocks cost less than one transform of the whole signal. */
+#include "fx/comp.h"
+#include "dsp/fft.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAD_RIGHT (VX_COMP_TAPS - VX_COMP_PAD_LEFT - 1) /* 661 */
+#define NEAR 16        /* taps on each side of the peak summed directly */
+#define SQ_FLOOR 1e-8  /* clamp on e^2 (spec §5.1) */
+#define BLOCK 8192     /* FFT length of the far-tap blocks */
+#define HOP (BLOCK - (VX_COMP_TAPS - 1)) /* outputs per block */
+#define NBIN (BLOCK / 2 + 1)
+
+enum { FLAG_ATTACK = 1, FLAG_COMP = 2, FLAG_EXP = 4 };
+
+struct vx_comp {
+    size_t max_len, n;
+    /* parameters of the last forward */
+    double alpha, at, rt, ct, et, cs, es, cr, er, makeup;
+    double w[VX_COMP_TAPS], dw[VX_COMP_TAPS]; /* sinc taps and d/d(lookahead samples) */
+    int lo, hi;          /* near taps [lo, hi] */
+    float *e;            /* input */
+    double *P, *L, *f;   /* detector power, its level in dB, static-curve gain */
+    double *gpad;        /* smoothed gain, replicate-padded: gpad[44 + t] = g[t] */
+    double *gla, *dgla;  /* lookahead gain and its derivative in l (samples) */
+    unsigned char *flag; /* attack/release choice and active static-curve branch */
+    double *ggla, *work; /* backward: dL/d(gla), dL/d(gpad) */
+    const vx_fft *plan;  /* BLOCK-point real FFT */
+    float fbuf[BLOCK];
+    vx_cpx WF[NBIN], DWF[NBIN]; /* spectra of the far taps w, dw */
+    vx_cpx S[NBIN], X[NBIN];    /* spectrum of one block, a product */
+};
+
+vx_comp *vx_comp_create(size_t max_len)
+{
+    vx_comp *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    size_t m = max_len ? max_len : 1, np = m + VX_COMP_TAPS - 1;
+    c->max_len = max_len;
+    c->plan = vx_fft_get(BLOCK);
+    c->e = malloc(m * sizeof *c->e);
+    c->P = malloc(m * sizeof *c->P);
+    c->L = malloc(m * sizeof *c->L);
+    c->f = malloc(m * sizeof *c->f);
+    c->gla = malloc(m * sizeof *c->gla);
+    c->dgla = malloc(m * sizeof *c->dgla);
+    c->flag = malloc(m);
+    c->gpad = malloc(np * sizeof *c->gpad);
+    c->ggla = malloc(m * sizeof *c->ggla);
+    c->work = malloc(np * sizeof *c->work);
+    if (!c->plan || !c->e || !c->P || !c->L || !c->f || !c->gla || !c->dgla || !c->flag ||
+        !c->gpad || !c->ggla || !c->work) {
+        vx_comp_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void vx_comp_free(vx_comp *c)
+{
+    if (!c)
+        return;
+    free(c->e), free(c->P), free(c->L), free(c->f), free(c->gla), free(c->flag);
+    free(c->dgla), free(c->gpad), free(c->ggla), free(c->work);
+    free(c);
+}
+
+/* Taps w[k] = sinc(k - 44 - l) as torch.sinc computes them (sin(pi t)/(pi t)), and
+ * dw/dl = -sinc'(t) = -(cos(pi t) - sinc(t)) / t (spec §5.4). Near window around the peak. */
+static void lookahead_taps(vx_comp *c, double ell)
+{
+    for (int k = 0; k < VX_COMP_TAPS; k++) {
+        double t = (double)(k - VX_COMP_PAD_LEFT) - ell;
+        if (t == 0) {
+            c->w[k] = 1, c->dw[k] = 0;
+        } else {
+            double pt = M_PI * t;
+            c->w[k] = sin(pt) / pt;
+            c->dw[k] = -(cos(pt) - c->w[k]) / t;
+        }
+    }
+    int k0 = VX_COMP_PAD_LEFT + (int)floor(ell + 0.5);
+    c->lo = k0 - NEAR < 0 ? 0 : k0 - NEAR;
+    c->hi = k0 + NEAR > VX_COMP_TAPS - 1 ? VX_COMP_TAPS - 1 : k0 + NEAR;
+    if (c->lo > c->hi) /* l far outside [0, 661.5): everything is "far" */
+        c->lo = 1, c->hi = 0;
+}
+
+/* out[k] = scale * a[k] * (conj_b ? conj(b[k]) : b[k]) over nb bins, products in double. */
+static void spec_mul(const vx_cpx *a, const vx_cpx *b, int conj_b, double scale, vx_cpx *out,
+                     size_t nb)
+{
+    double s = conj_b ? -1.0 : 1.0;
+    for (size_t k = 0; k < nb; k++) {
+        double ar = a[k].re, ai = a[k].im, br = b[k].re, bi = s * b[k].im;
+        out[k].re = (float)(scale * (ar * br - ai * bi));
+        out[k].im = (float)(scale * (ar * bi + ai * br));
+    }
+}
+
+/* Spectrum X of the block x[0..m) - offset, m <= BLOCK, zero-padded (float). */
+static void block_spectrum(vx_comp *c, const double *x, double offset, size_t m, vx_cpx *X)
+{
+    for (size_t j = 0; j < m; j++)
+        c->fbuf[j] = (float)(x[j] - offset);
+    memset(c->fbuf + m, 0, (BLOCK - m) * sizeof *c->fbuf);
+    vx_fft_forward(c->plan, c->fbuf, X);
+}
+
+static size_t min_sz(size_t a, size_t b) { return a < b ? a : b; }
+
+/* One detector step (spec §5.1): the RMS power after sample e, from the previous P. */
+static inline double detector_step(double alpha, double P, double e)
+{
+    double s = e * e;
+    if (s < SQ_FLOOR)
+        s = SQ_FLOOR;
+    return alpha * s - (alpha - 1) * P; /* torchlpc: y = x - a y[-1], a = alpha-1 */
+}
+
+/* Static curve (spec §5.2): the target gain f for power P, its level L (dB) and which
+ * branch is active. */
+static inline double curve_gain(const vx_comp *c, double P, double *level, unsigned char *flag)
+{
+    double L = 20.0 * log10(sqrt(P));
+    double gc = c->cs * (c->ct - L), ge = c->es * (c->et - L);
+    double m = gc <= ge ? gc : ge;
+    *level = L;
+    *flag = m < 0 ? (gc <= ge ? FLAG_COMP : FLAG_EXP) : 0;
+    return m < 0 ? exp(m * (M_LN10 / 20.0)) : 1.0; /* 10^(g/20) */
+}
+
+/* Smoothing step (spec §5.3): from gain g towards f, attack when falling. */
+static inline double smooth_step(const vx_comp *c, double g, double f, unsigned char *flag)
+{
+    double k = c->rt;
+    if (f < g)
+        k = c->at, *flag |= FLAG_ATTACK;
+    g *= 1 - k; /* torchcomp's order of operations */
+    return g + k * f;
+}
+
+/* Detector, static curve and smoothing (spec §5.1-3). The two recursions run in time
+ * order; the static curve between them (a log and an exp per sample) runs in parallel. */
+static void gain_forward(vx_comp *c, size_t n)
+{
+    double Pp = 0.0;
+    for (size_t t = 0; t < n; t++)
+        Pp = c->P[t] = detector_step(c->alpha, Pp, c->e[t]);
+#pragma omp parallel for schedule(static)
+    for (size_t t = 0; t < n; t++)
+        c->f[t] = curve_gain(c, c->P[t], &c->L[t], &c->flag[t]);
+    double *gh = c->gpad + VX_COMP_PAD_LEFT, g = 1.0;
+    for (size_t t = 0; t < n; t++)
+        gh[t] = g = smooth_step(c, g, c->f[t], &c->flag[t]);
+    for (int j = 0; j < VX_COMP_PAD_LEFT; j++)
+        c->gpad[j] = gh[0];
+    for (int j = 0; j < PAD_RIGHT; j++)
+        gh[n + j] = gh[n - 1];
+}
+
+/* out[t] = (double)fbuf[t] + offset for the first m samples of a block's inverse transform
+ * of spectrum S times conj(K). */
+static void block_correlate(vx_comp *c, const vx_cpx *K, double offset, double *out, size_t m)
+{
+    spec_mul(c->S, K, 1, 1.0 / BLOCK, c->X, NBIN);
+    vx_fft_inverse(c->plan, c->X, c->fbuf);
+    for (size_t i = 0; i < m; i++)
+        out[i] = (double)c->fbuf[i] + offset;
+}
+
+/* gla[t] = sum_k w[k] gpad[t + k] (spec §5.4) and dgla[t] = d gla[t] / dl, the same with
+ * taps dw: far taps by overlap-save blocks (block b reads gpad[b HOP .. b HOP + BLOCK) and
+ * yields outputs b HOP .. (b+1) HOP - 1), near taps direct. dgla is kept so the backward
+ * pass gets dL/dl = sum_t dL/dgla[t] dgla[t] with no long correlation of its own. */
+static void lookahead_forward(vx_comp *c, size_t n)
+{
+    size_t np = n + VX_COMP_TAPS - 1, nblk = (n + HOP - 1) / HOP;
+    double mean = 0, wsum = 0, dwsum = 0, wf[VX_COMP_TAPS], dwf[VX_COMP_TAPS];
+    for (size_t j = 0; j < np; j++)
+        mean += c->gpad[j];
+    mean /= (double)np;
+    for (int k = 0; k < VX_COMP_TAPS; k++) {
+        int near = k >= c->lo && k <= c->hi;
+        wf[k] = near ? 0.0 : c->w[k], dwf[k] = near ? 0.0 : c->dw[k];
+        wsum += wf[k], dwsum += dwf[k];
+    }
+    block_spectrum(c, wf, 0.0, VX_COMP_TAPS, c->WF);
+    block_spectrum(c, dwf, 0.0, VX_COMP_TAPS, c->DWF);
+    for (size_t b = 0; b < nblk; b++) {
+        size_t t0 = b * HOP, m = min_sz(HOP, n - t0);
+        block_spectrum(c, c->gpad + t0, mean, min_sz(BLOCK, np - t0), c->S);
+        block_correlate(c, c->WF, mean * wsum, c->gla + t0, m);
+        block_correlate(c, c->DWF, mean * dwsum, c->dgla + t0, m);
+    }
+    const double *w = c->w, *dw = c->dw, *p = c->gpad;
+    const int lo = c->lo, hi = c->hi;
+#pragma omp parallel for schedule(static)
+    for (size_t t = 0; t < n; t++) {
+        double a = 0, d = 0;
+        for (int k = lo; k <= hi; k++)
+            a += w[k] * p[t + k], d += dw[k] * p[t + k];
+        c->gla[t] += a, c->dgla[t] += d;
+    }
+}
+
+/* The ranges torchcomp asserts (spec §2), NaN excluded. */
+static int params_valid(const vx_fx *fx)
+{
+    const double v[] = {fx->comp.cmp_th_db, fx->comp.exp_th_db, fx->comp.make_up_db,
+                        fx->comp.lookahead_ms};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+        if (!isfinite(v[i]))
+            return 0;
+    return fx->comp.rms_coef > 0 && fx->comp.rms_coef <= 1 && fx->comp.attack > 0 &&
+           fx->comp.attack <= 1 && fx->comp.release > 0 && fx->comp.release <= 1 &&
+           fx->comp.cmp_ratio >= 1 && isfinite(fx->comp.cmp_ratio) && fx->comp.exp_ratio > 0 &&
+           fx->comp.exp_ratio < 1;
+}
+
+/* Parameters of fx->comp into c; -1 when outside torchcomp's ranges. */
+static int set_params(vx_comp *c, const vx_fx *fx)
+{
+    if (!params_valid(fx))
+        return -1;
+    c->alpha = fx->comp.rms_coef, c->at = fx->comp.attack, c->rt = fx->comp.release;
+    c->ct = fx->comp.cmp_th_db, c->et = fx->comp.exp_th_db;
+    c->cr = fx->comp.cmp_ratio, c->er = fx->comp.exp_ratio;
+    c->cs = 1 - 1 / c->cr, c->es = 1 - 1 / c->er;
+    c->makeup = pow(10.0, fx->comp.make_up_db / 20.0);
+    lookahead_taps(c, fx->comp.lookahead_ms * 0.001 * VX_FS);
+    return 0;
+}
+
+int vx_comp_forward(vx_comp *c, const vx_fx *fx, const float *e, float *y, size_t n)
+{
+    if (n > c->max_len || set_params(c, fx))
+        return -1;
+    c->n = n;
+    if (n == 0)
+        return 0;
+    memcpy(c->e, e, n * sizeof *e);
+    gain_forward(c, n);
+    lookahead_forward(c, n);
+    for (size_t t = 0; t < n; t++)
+        y[t] = (float)((double)c->e[t] * c->gla[t] * c->makeup);
+    return 0;
+}
+
+/* Streaming: the recursions carry their state across pushes; smoothed gains queue up in
+ * gpad until a block of `block` outputs has its 661 samples of lookahead, then the block
+ * goes through lookahead_forward exactly as a whole signal would. */
+struct vx_comp_stream {
+    vx_comp *c;          /* parameters, taps, and gpad/gla/e as block work memory */
+    size_t block;
+    double P, g;         /* detector and smoother state */
+    size_t queued;       /* gains in c->gpad: from 44 before the first input not yet out */
+    size_t inputs;       /* inputs in c->e not yet out; c->e[t] pairs with c->gpad[t + 44] */
+    int started;
+};
+
+vx_comp_stream *vx_comp_stream_create(const vx_fx *fx, size_t block)
+{
+    vx_comp_stream *s = calloc(1, sizeof *s);
+    if (!s || !(s->c = vx_comp_create(2 * block + VX_COMP_TAPS)) || set_params(s->c, fx)) {
+        vx_comp_stream_free(s);
+        return NULL;
+    }
+    s->block = block;
+    s->g = 1.0;
+    return s;
+}
+
+void vx_comp_stream_free(vx_comp_stream *s)
+{
+    if (!s)
+        return;
+    vx_comp_free(s->c);
+    free(s);
+}
+
+/* Outputs for the first m queued inputs, then both queues move on by m. */
+static void stream_emit(vx_comp_stream *s, size_t m, float *y)
+{
+    vx_comp *c = s->c;
+    lookahead_forward(c, m);
+    for (size_t t = 0; t < m; t++)
+        y[t] = (float)((double)c->e[t] * c->gla[t] * c->makeup);
+    memmove(c->gpad, c->gpad + m, (s->queued - m) * sizeof *c->gpad);
+    memmove(c->e, c->e + m, (s->inputs - m) * sizeof *c->e);
+    s->queued -= m;
+    s->inputs -= m;
+}
+
+size_t vx_comp_stream_push(vx_comp_stream *s, const float *e, size_t n, float *y)
+{
+    vx_comp *c = s->c;
+    size_t out = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char flag;
+        double level;
+        s->P = detector_step(c->alpha, s->P, e[i]);
+        s->g = smooth_step(c, s->g, curve_gain(c, s->P, &level, &flag), &flag);
+        if (!s->started) { /* replicate padding on the left (spec §5.4) */
+            for (int j = 0; j < VX_COMP_PAD_LEFT; j++)
+                c->gpad[s->queued++] = s->g;
+            s->started = 1;
+        }
+        c->e[s->inputs++] = e[i];
+        c->gpad[s->queued++] = s->g;
+        if (s->queued >= s->block + VX_COMP_TAPS - 1) {
+            stream_emit(s, s->block, y + out);
+            out += s->block;
+        }
+    }
+    return out;
+}
+
+size_t vx_comp_stream_finish(vx_comp_stream *s, float *y)
+{
+    if (!s->started)
+        return 0;
+    size_t m = s->inputs;
+    for (int j = 0; j < PAD_RIGHT; j++) /* replicate padding on the right */
+        s->c->gpad[s->queued++] = s->g;
+    stream_emit(s, m, y);
+    return m;
+}
+
+/* Transpose of lookahead_forward's gla: gp[j] = sum_k w[k] gg[j - k] over the padded
+ * signal, far taps by overlap-add of the same blocks, near taps gathered per j. */
+static void lookahead_backward(vx_comp *c, const double *gg, double *gp, size_t n)
+{
+    size_t np = n + VX_COMP_TAPS - 1, nblk = (n + HOP - 1) / HOP;
+    memset(gp, 0, np * sizeof *gp);
+    for (size_t b = 0; b < nblk; b++) {
+        size_t t0 = b * HOP;
+        block_spectrum(c, gg + t0, 0.0, min_sz(HOP, n - t0), c->S);
+        spec_mul(c->S, c->WF, 0, 1.0 / BLOCK, c->X, NBIN);
+        vx_fft_inverse(c->plan, c->X, c->fbuf);
+        for (size_t i = 0, m = min_sz(BLOCK, np - t0); i < m; i++)
+            gp[t0 + i] += c->fbuf[i];
+    }
+    const double *w = c->w;
+    const int lo = c->lo, hi = c->hi;
+#pragma omp parallel for schedule(static)
+    for (size_t j = 0; j < np; j++) {
+        long kmin = (long)j - (long)n + 1 > lo ? (long)j - (long)n + 1 : lo;
+        long kmax = (long)j < hi ? (long)j : hi;
+        double a = 0;
+        for (long k = kmin; k <= kmax; k++) /* 0 <= j - k < n */
+            a += w[k] * gg[j - k];
+        gp[j] += a;
+    }
+}
+
+void vx_comp_backward(vx_comp *c, const float *gy, float *ge, vx_fx *gfx)
+{
+    size_t n = c->n;
+    if (n == 0)
+        return;
+    double *gg = c->ggla, gmk = 0, gl = 0;
+    for (size_t t = 0; t < n; t++) {
+        double gyt = gy[t];
+        gg[t] = gyt * c->e[t] * c->makeup;
+        gmk += gyt * c->e[t] * c->gla[t];
+        gl += gg[t] * c->dgla[t];
+    }
+    lookahead_backward(c, gg, c->work, n);
+
+    /* fold the replicate padding back onto the first and last samples */
+    double *gh = c->work + VX_COMP_PAD_LEFT;
+    for (int j = 0; j < VX_COMP_PAD_LEFT; j++)
+        gh[0] += c->work[j];
+    for (int j = 0; j < PAD_RIGHT; j++)
+        gh[n - 1] += gh[n + j];
+
+    /* Smoothing and detector adjoints, backwards in time (spec §5.1-3): lam for the
+     * smoother with the attack/release choice of the forward pass, mu for the detector. */
+    const double *g = c->gpad + VX_COMP_PAD_LEFT;
+    const double alpha = c->alpha, db = M_LN10 / 20.0, dbp = 10.0 / M_LN10;
+    double lam1 = 0, k1 = 0, mu1 = 0;
+    double g_at = 0, g_rt = 0, g_ct = 0, g_et = 0, g_cs = 0, g_es = 0, g_alpha = 0;
+    for (size_t t = n; t-- > 0;) {
+        unsigned char fl = c->flag[t];
+        double lam = gh[t] + (1 - k1) * lam1;
+        double k = fl & FLAG_ATTACK ? c->at : c->rt;
+        double gk = lam * (c->f[t] - (t ? g[t - 1] : 1.0));
+        if (fl & FLAG_ATTACK)
+            g_at += gk;
+        else
+            g_rt += gk;
+        double ggdb = k * lam * c->f[t] * db, gL = 0; /* f = 10^(gdb/20) */
+        if (fl & FLAG_COMP) {
+            g_cs += ggdb * (c->ct - c->L[t]), g_ct += ggdb * c->cs, gL = -ggdb * c->cs;
+        } else if (fl & FLAG_EXP) {
+            g_es += ggdb * (c->et - c->L[t]), g_et += ggdb * c->es, gL = -ggdb * c->es;
+        }
+        double mu = gL * dbp / c->P[t] + (1 - alpha) * mu1; /* L = 10 log10 P */
+        double e = c->e[t], s = e * e, ges = 0;
+        if (s >= SQ_FLOOR)
+            ges = alpha * mu * 2 * e;
+        else
+            s = SQ_FLOOR;
+        g_alpha += mu * (s - (t ? c->P[t - 1] : 0.0));
+        ge[t] = (float)((double)gy[t] * c->gla[t] * c->makeup + ges);
+        lam1 = lam, k1 = k, mu1 = mu;
+    }
+    gfx->comp.cmp_th_db += g_ct;
+    gfx->comp.exp_th_db += g_et;
+    gfx->comp.make_up_db += gmk * c->makeup * db;
+    gfx->comp.lookahead_ms += gl * 0.001 * VX_FS;
+    gfx->comp.attack += g_at;
+    gfx->comp.release += g_rt;
+    gfx->comp.rms_coef += g_alpha;
+    gfx->comp.cmp_ratio += g_cs / (c->cr * c->cr);
+    gfx->comp.exp_ratio += g_es / (c->er * c->er);
+}
