@@ -12,6 +12,7 @@ setup_file() {
     cp "$TOP/presets/medleydb-gaussian.json" "$SCRATCH/gaussian.json"
     vx-render -q -p "$SCRATCH/preset.json" "$SCRATCH/dry.wav" "$SCRATCH/wet.wav"
     cp "$FIX/select_fits.ndjson" "$SCRATCH/fits.ndjson"
+    cp -r "$FIX/diffvox-medleydb" "$SCRATCH/"
     if command -v vx-pair >/dev/null; then
         vx-pair -q --dry "$SCRATCH/dry.wav" --wet "$SCRATCH/wet.wav" > "$SCRATCH/pairs.ndjson" || true
     fi

@@ -106,37 +106,83 @@ cJSON *vx_json_read_document(const char *path, vx_err *e)
     return j;
 }
 
+/* Shortest decimal that reads back exactly: 6 to 9 digits for a value that is exactly a
+ * float32 (DESIGN.md: %.9g for float32), 15 to 17 for any other double. cJSON's own
+ * printing can lose the last unit of a double. */
+static void format_number(double v, char *buf, size_t n)
+{
+    if (!isfinite(v)) {
+        snprintf(buf, n, "null");
+        return;
+    }
+    int is_float = (double)(float)v == v;
+    for (int digits = is_float ? 6 : 15; digits <= 17; digits++) {
+        snprintf(buf, n, "%.*g", digits, v);
+        double back = strtod(buf, NULL);
+        if (is_float ? (float)back == (float)v : back == v)
+            return;
+    }
+}
+
+static void print_string(FILE *fp, const char *s)
+{
+    fputc('"', fp);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", fp); break;
+        case '\\': fputs("\\\\", fp); break;
+        case '\n': fputs("\\n", fp); break;
+        case '\t': fputs("\\t", fp); break;
+        case '\r': fputs("\\r", fp); break;
+        default:
+            if (*p < 0x20)
+                fprintf(fp, "\\u%04x", *p);
+            else
+                fputc(*p, fp);
+        }
+    }
+    fputc('"', fp);
+}
+
+static void print_value(FILE *fp, const cJSON *v)
+{
+    char num[40];
+    if (cJSON_IsNumber(v)) {
+        format_number(v->valuedouble, num, sizeof num);
+        fputs(num, fp);
+    } else if (cJSON_IsString(v)) {
+        print_string(fp, v->valuestring);
+    } else if (cJSON_IsRaw(v)) {
+        fputs(v->valuestring, fp);
+    } else if (cJSON_IsBool(v)) {
+        fputs(cJSON_IsTrue(v) ? "true" : "false", fp);
+    } else if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
+        int obj = cJSON_IsObject(v);
+        fputc(obj ? '{' : '[', fp);
+        for (const cJSON *c = v->child; c; c = c->next) {
+            if (obj) {
+                print_string(fp, c->string);
+                fputc(':', fp);
+            }
+            print_value(fp, c);
+            if (c->next)
+                fputc(',', fp);
+        }
+        fputc(obj ? '}' : ']', fp);
+    } else {
+        fputs("null", fp);
+    }
+}
+
 int vx_ndjson_write(FILE *fp, const cJSON *rec)
 {
-    char *s = cJSON_PrintUnformatted(rec);
-    if (!s)
-        return -1;
-    int rc = fputs(s, fp) < 0 || fputc('\n', fp) == EOF ? -1 : 0;
-    free(s);
-    return rc;
+    print_value(fp, rec);
+    return fputc('\n', fp) == EOF || ferror(fp) ? -1 : 0;
 }
 
-cJSON *vx_json_float32(double v)
-{
-    if (!isfinite(v))
-        return cJSON_CreateNull();
-    char buf[32];
-    snprintf(buf, sizeof buf, "%.9g", v);
-    return cJSON_CreateRaw(buf);
-}
+cJSON *vx_json_float32(double v) { return cJSON_CreateNumber((double)(float)v); }
 
-cJSON *vx_json_double(double v)
-{
-    if (!isfinite(v))
-        return cJSON_CreateNull();
-    char buf[32];
-    for (int digits = 15; digits <= 17; digits++) { /* the shortest that reads back exactly */
-        snprintf(buf, sizeof buf, "%.*g", digits, v);
-        if (strtod(buf, NULL) == v)
-            break;
-    }
-    return cJSON_CreateRaw(buf);
-}
+cJSON *vx_json_double(double v) { return cJSON_CreateNumber(v); }
 
 cJSON *vx_json_array(const double *v, int n, int as_float32)
 {

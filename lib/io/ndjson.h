@@ -22,13 +22,14 @@ void vx_ndjson_close(vx_ndjson_reader *r);
 /* Whole file as one JSON value if it is one (pretty-printed is fine); NULL otherwise. */
 cJSON *vx_json_read_document(const char *path, vx_err *e);
 
-/* Write rec compactly and a newline. Returns 0 or -1 (check ferror at the end anyway). */
+/* Write rec compactly and a newline. Numbers are printed with the fewest digits that read
+ * back exactly: at most 9 for values that are exactly float32 (%.9g), at most 17 for other
+ * doubles; non-finite numbers as null. Returns 0 or -1 (a write error). */
 int vx_ndjson_write(FILE *fp, const cJSON *rec);
 
-/* A number printed with %.9g: round-trips a float32 value with fewer digits. */
+/* v rounded to float32, so that it prints with at most 9 digits. */
 cJSON *vx_json_float32(double v);
-/* A number printed with the fewest digits (15 to 17) that read back as exactly v
- * (cJSON's own printing may lose the last unit). Non-finite values become null. */
+/* v as a double (printed exactly by vx_ndjson_write). */
 cJSON *vx_json_double(double v);
 /* Arrays of n numbers, as float32 (%.9g) or as doubles (round-trip %.17g). */
 cJSON *vx_json_array(const double *v, int n, int as_float32);

@@ -1,0 +1,80 @@
+/* Cascaded EQ bands: forward keeps every band's input, backward runs the bands' adjoints
+ * in reverse order and maps coefficient gradients to band parameters (spec §4). */
+#include "fx/peq.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const vx_bq_kind vx_peq_main_kinds[VX_PEQ_BANDS] = {
+    VX_BQ_PEAK, VX_BQ_PEAK, VX_BQ_LOWSHELF, VX_BQ_HIGHSHELF, VX_BQ_LOWPASS, VX_BQ_HIGHPASS};
+const vx_bq_kind vx_peq_fdn_kinds[VX_FDNEQ_BANDS] = {VX_BQ_PEAK, VX_BQ_PEAK, VX_BQ_LOWSHELF,
+                                                     VX_BQ_HIGHSHELF};
+
+struct vx_peq {
+    int nbands;
+    size_t max_len, n;  /* capacity and length of the last forward */
+    vx_bq_kind *kinds;
+    vx_band *bands;     /* parameters of the last forward */
+    vx_biquad *coef;
+    float **sig;        /* sig[k] = input of band k, sig[nbands] = output */
+};
+
+vx_peq *vx_peq_create(const vx_bq_kind *kinds, int nbands, size_t max_len)
+{
+    if (nbands < 1 || nbands > VX_BIQUAD_MAX_CASCADE)
+        return NULL;
+    vx_peq *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->nbands = nbands;
+    p->max_len = max_len;
+    p->kinds = malloc(nbands * sizeof *p->kinds);
+    p->bands = calloc(nbands, sizeof *p->bands);
+    p->coef = calloc(nbands, sizeof *p->coef);
+    p->sig = calloc(nbands + 1, sizeof *p->sig);
+    int ok = p->kinds && p->bands && p->coef && p->sig;
+    for (int k = 0; ok && k <= nbands; k++)
+        ok = (p->sig[k] = malloc((max_len ? max_len : 1) * sizeof(float))) != NULL;
+    if (!ok) {
+        vx_peq_free(p);
+        return NULL;
+    }
+    memcpy(p->kinds, kinds, nbands * sizeof *kinds);
+    return p;
+}
+
+void vx_peq_free(vx_peq *p)
+{
+    if (!p)
+        return;
+    if (p->sig)
+        for (int k = 0; k <= p->nbands; k++)
+            free(p->sig[k]);
+    free(p->sig), free(p->coef), free(p->bands), free(p->kinds);
+    free(p);
+}
+
+int vx_peq_forward(vx_peq *p, const vx_band *bands, const float *x, float *y, size_t n)
+{
+    if (n > p->max_len)
+        return -1;
+    p->n = n;
+    memcpy(p->sig[0], x, n * sizeof *x);
+    for (int k = 0; k < p->nbands; k++) {
+        const vx_band *b = &bands[k];
+        p->bands[k] = *b;
+        p->coef[k] = vx_biquad_design(p->kinds[k], b->gain_db, b->freq_hz, b->q, VX_FS);
+    }
+    vx_biquad_cascade(p->coef, p->nbands, p->sig, n);
+    memcpy(y, p->sig[p->nbands], n * sizeof *y);
+    return 0;
+}
+
+void vx_peq_backward(vx_peq *p, const float *gy, float *gx, vx_band *gbands)
+{
+    vx_biquad gc[VX_BIQUAD_MAX_CASCADE] = {{0, 0, 0, 0, 0}};
+    vx_biquad_cascade_backward(p->coef, p->nbands, (const float *const *)p->sig, gy, gx, p->n,
+                               gc);
+    for (int k = 0; k < p->nbands; k++)
+        vx_biquad_grad_band(p->kinds[k], &p->bands[k], VX_FS, &gc[k], &gbands[k]);
+}

@@ -1,0 +1,37 @@
+/* A cascade of biquad bands applied in order (spec/effects.md §1, §4): the main 6-band EQ
+ * (peak, peak, low shelf, high shelf, low-pass, high-pass) and the FDN's 4-band output EQ
+ * (peak, peak, low shelf, high shelf), forward and reverse mode. */
+#ifndef VX_FX_PEQ_H
+#define VX_FX_PEQ_H
+
+#include <stddef.h>
+
+#include "fx/biquad.h"
+#include "params.h"
+
+/* Band kinds in chain order, matching vx_fx.peq[] and vx_fx.fdn.eq[]. */
+extern const vx_bq_kind vx_peq_main_kinds[VX_PEQ_BANDS];
+extern const vx_bq_kind vx_peq_fdn_kinds[VX_FDNEQ_BANDS];
+
+/* One cascade and the signals its backward pass needs: nbands + 1 float buffers of
+ * max_len samples, all allocated here. Objects are independent (one per thread/channel). */
+typedef struct vx_peq vx_peq;
+
+/* kinds[nbands] is copied. NULL when out of memory or nbands is not in
+ * 1..VX_BIQUAD_MAX_CASCADE. */
+vx_peq *vx_peq_create(const vx_bq_kind *kinds, int nbands, size_t max_len);
+void vx_peq_free(vx_peq *p);
+
+/* y = band[nbands-1](...band[0](x)), each from zero state at fs = VX_FS. bands[nbands] are
+ * physical values (dB, Hz, Q; shelves use band q, which vx_params_to_fx sets to VX_SHELF_Q).
+ * The signal passes between bands in double (vx_biquad_cascade). Keeps the bands and
+ * every intermediate signal (as float) for vx_peq_backward. y may alias x.
+ * Returns 0, or -1 when n > max_len. */
+int vx_peq_forward(vx_peq *p, const vx_band *bands, const float *x, float *y, size_t n);
+
+/* Reverse mode of the last forward call: gy[n] = dL/dy in, gx[n] = dL/dx out (gx may alias
+ * gy), and dL/d(gain_db, freq_hz, q) ADDED to gbands[nbands] (the caller zeroes them once
+ * per step). Shelf q entries receive the sensitivity to the fixed Q; LP/HP gain stays 0. */
+void vx_peq_backward(vx_peq *p, const float *gy, float *gx, vx_band *gbands);
+
+#endif

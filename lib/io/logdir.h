@@ -1,0 +1,25 @@
+/* Fit log folders: vx-fit --log-dir DIR writes DIR/<track>/run_<N>/fit.json (spec/
+ * pipeline.md §2.5); this lists the runs found under a root, at any depth. */
+#ifndef VX_IO_LOGDIR_H
+#define VX_IO_LOGDIR_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+typedef struct {
+    char *fit;   /* <root>/.../run_<N>/fit.json */
+    char *track; /* the folder holding run_<N>, relative to root ("." for root itself) */
+    long run;    /* N */
+} vx_logdir_run;
+
+/* Every folder named run_<N> (N decimal digits) under root holding a fit.json, sorted by
+ * track then N. Folders are not followed into a run_<N> folder or through symbolic
+ * links. *runs is owned by the caller (vx_logdir_free). Returns 0, or -1 with e set
+ * (root unreadable, out of memory); *n_without counts run folders with no fit.json
+ * (fits still running or interrupted). */
+int vx_logdir_list(const char *root, vx_logdir_run **runs, size_t *n, size_t *n_without,
+                   vx_err *e);
+void vx_logdir_free(vx_logdir_run *runs, size_t n);
+
+#endif

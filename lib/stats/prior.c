@@ -1,0 +1,65 @@
+/* Gaussian log-density through a Cholesky factor (see prior.h). */
+#include "stats/prior.h"
+
+#include <lapacke.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct vx_prior {
+    const vx_gauss *g;
+    double *chol;   /* lower factor L, Sigma = L L^T, row-major [dim * dim] */
+    double logdet;
+};
+
+vx_prior *vx_prior_create(const vx_gauss *g, vx_err *e)
+{
+    int d = g->dim;
+    vx_prior *p = calloc(1, sizeof *p);
+    if (p)
+        p->chol = malloc(sizeof *p->chol * (size_t)d * d);
+    if (!p || !p->chol) {
+        vx_prior_free(p);
+        vx_err_set(e, "out of memory");
+        return NULL;
+    }
+    p->g = g;
+    memcpy(p->chol, g->cov, sizeof *p->chol * (size_t)d * d);
+    lapack_int info = LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', d, p->chol, d);
+    if (info != 0) {
+        vx_prior_free(p);
+        vx_err_set(e, "the covariance is not positive definite (leading minor %d); a density "
+                      "needs more presets than dimensions", (int)info);
+        return NULL;
+    }
+    for (int i = 0; i < d; i++)
+        p->logdet += 2.0 * log(p->chol[i * d + i]);
+    return p;
+}
+
+void vx_prior_free(vx_prior *p)
+{
+    if (!p)
+        return;
+    free(p->chol);
+    free(p);
+}
+
+double vx_prior_logdet(const vx_prior *p) { return p->logdet; }
+
+double vx_prior_logpdf(const vx_prior *p, const double *x, double *d2)
+{
+    int d = p->g->dim;
+    double y[VX_NRAW], q = 0; /* a mask keeps at most the 151 raw values */
+    /* forward substitution L y = x - mu; then (x - mu)^T Sigma^-1 (x - mu) = |y|^2 */
+    for (int i = 0; i < d; i++) {
+        double s = x[i] - p->g->mean[i];
+        for (int j = 0; j < i; j++)
+            s -= p->chol[i * d + j] * y[j];
+        y[i] = s / p->chol[i * d + i];
+        q += y[i] * y[i];
+    }
+    if (d2)
+        *d2 = q;
+    return -0.5 * (q + p->logdet + d * log(2.0 * M_PI));
+}

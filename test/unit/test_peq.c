@@ -1,0 +1,187 @@
+/* PEQ cascade: the MedleyDB row 0 golden stage (float64 reference), and every gradient
+ * (dL/dx, dL/d(gain, freq, q) of each band) against central differences of the same
+ * cascade computed in double, for the main 6-band EQ and the FDN's 4-band EQ. */
+#include "fx/peq.h"
+#include "harness.h"
+
+#include <cjson/cJSON.h>
+#include <sndfile.h>
+#include <string.h>
+
+#define N 2000
+
+/* Mono float WAV from test/fixtures; *n gets the frame count. Caller frees. */
+static float *read_wav(const char *path, size_t *n)
+{
+    SF_INFO info = {0};
+    SNDFILE *f = sf_open(path, SFM_READ, &info);
+    if (!f || info.channels != 1)
+        return NULL;
+    float *x = malloc(info.frames * sizeof *x);
+    *n = (size_t)sf_readf_float(f, x, info.frames);
+    sf_close(f);
+    return x;
+}
+
+/* The 151 raw values of a preset fixture mapped to physical values. */
+static int read_preset(const char *path, vx_fx *fx)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    static char buf[1 << 16];
+    size_t len = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[len] = 0;
+    cJSON *j = cJSON_Parse(buf), *raw = cJSON_GetObjectItem(j, "raw");
+    double r[VX_NRAW];
+    int ok = cJSON_GetArraySize(raw) == VX_NRAW;
+    for (int i = 0; ok && i < VX_NRAW; i++)
+        r[i] = cJSON_GetArrayItem(raw, i)->valuedouble;
+    cJSON_Delete(j);
+    return ok ? vx_params_to_fx(r, 0, fx) : -1;
+}
+
+/* 10 log10(sum (y - ref)^2 / sum ref^2) over n samples. */
+static double error_db(const float *y, const float *ref, size_t n)
+{
+    double e = 0, r = 0;
+    for (size_t i = 0; i < n; i++)
+        e += ((double)y[i] - ref[i]) * ((double)y[i] - ref[i]), r += (double)ref[i] * ref[i];
+    return 10 * log10(e / r);
+}
+
+static void check_golden(void)
+{
+    vx_fx fx;
+    size_t n = 0, nr = 0;
+    float *x = read_wav("test/fixtures/peq_comp_input_2s.wav", &n);
+    float *ref = read_wav("test/fixtures/peq_medleydb0_after_peq_2s.wav", &nr);
+    CHECK(x && ref && n == 88200 && nr == n, "golden fixtures read");
+    CHECK(read_preset("test/fixtures/preset_medleydb0.json", &fx) == 0, "preset read");
+    if (!x || !ref || nr != n) {
+        free(x), free(ref);
+        return;
+    }
+    vx_peq *p = vx_peq_create(vx_peq_main_kinds, VX_PEQ_BANDS, n);
+    float *y = malloc(n * sizeof *y);
+    CHECK(vx_peq_forward(p, fx.peq, x, y, n) == 0, "forward runs");
+    double err = error_db(y, ref, n);
+    CHECK_LE(err, -150, "medleydb0 after_peq error (dB)");
+    if (getenv("VX_TEST_VERBOSE"))
+        printf("golden after_peq error %.1f dB\n", err);
+    CHECK(vx_peq_forward(p, fx.peq, x, y, n + 1) == -1, "n > max_len is refused");
+    vx_peq_free(p);
+    free(x), free(ref), free(y);
+}
+
+/* ---- gradient checks against the cascade in double ---- */
+
+static double x_d[N], w_d[N];
+static double worst;
+static char worst_name[96];
+
+/* L = sum w y, with y the cascade of bands[nb] of kinds[nb] on x_d, all in double. */
+static double loss_d(const vx_bq_kind *kinds, const vx_band *bands, int nb, const double *x)
+{
+    static double y[N];
+    memcpy(y, x, sizeof y);
+    for (int k = 0; k < nb; k++) {
+        vx_biquad f = vx_biquad_design(kinds[k], bands[k].gain_db, bands[k].freq_hz,
+                                       bands[k].q, VX_FS);
+        vx_biquad_filter_d(&f, y, y, N);
+    }
+    double s = 0;
+    for (int i = 0; i < N; i++)
+        s += w_d[i] * y[i];
+    return s;
+}
+
+static double *band_slot(vx_band *b, int j)
+{
+    return j == 0 ? &b->gain_db : j == 1 ? &b->freq_hz : &b->q;
+}
+
+static void check(double got, double want, double tol, double floor_, const char *name)
+{
+    CHECK_REL(got, want, tol, floor_, name);
+    double r = fabs(got - want) / fmax(fabs(want), floor_);
+    if (r > worst)
+        worst = r, snprintf(worst_name, sizeof worst_name, "%s", name);
+}
+
+static void check_grad(const char *what, const vx_bq_kind *kinds, const vx_band *bands, int nb)
+{
+    char name[128];
+    vx_peq *p = vx_peq_create(kinds, nb, N);
+    static float xf[N], y[N], g[N];
+    for (int i = 0; i < N; i++)
+        xf[i] = (float)x_d[i];
+    vx_peq_forward(p, bands, xf, y, N);
+    for (int i = 0; i < N; i++)
+        g[i] = (float)w_d[i];
+    vx_band gb[VX_PEQ_BANDS];
+    memset(gb, 0, sizeof gb);
+    vx_peq_backward(p, g, g, gb); /* in place */
+
+    const int probe[] = {0, 1, 500, N - 2, N - 1};
+    for (size_t j = 0; j < sizeof probe / sizeof *probe; j++) {
+        static double xp[N];
+        const double h = 1e-2; /* L is linear in x */
+        memcpy(xp, x_d, sizeof xp);
+        xp[probe[j]] += h;
+        double lp = loss_d(kinds, bands, nb, xp);
+        xp[probe[j]] -= 2 * h;
+        double lm = loss_d(kinds, bands, nb, xp);
+        snprintf(name, sizeof name, "%s: dL/dx[%d]", what, probe[j]);
+        check(g[probe[j]], (lp - lm) / (2 * h), 1e-5, 1e-3, name);
+    }
+    for (int k = 0; k < nb; k++)
+        for (int j = 0; j < 3; j++) {
+            int shelf = kinds[k] == VX_BQ_LOWSHELF || kinds[k] == VX_BQ_HIGHSHELF;
+            int pass = kinds[k] == VX_BQ_LOWPASS || kinds[k] == VX_BQ_HIGHPASS;
+            if ((shelf && j == 2) || (pass && j == 0))
+                continue; /* not a parameter */
+            vx_band b[VX_PEQ_BANDS];
+            memcpy(b, bands, nb * sizeof *b);
+            double v = *band_slot(&b[k], j), h = j == 0 ? 1e-2 : v * 1e-3;
+            double d[2];
+            for (int r = 0; r < 2; r++, h /= 2) { /* Richardson: error O(h^4) */
+                *band_slot(&b[k], j) = v + h;
+                double lp = loss_d(kinds, b, nb, x_d);
+                *band_slot(&b[k], j) = v - h;
+                double lm = loss_d(kinds, b, nb, x_d);
+                d[r] = (lp - lm) / (2 * h);
+            }
+            double fd = (4 * d[1] - d[0]) / 3;
+            snprintf(name, sizeof name, "%s: band %d dL/d%s", what, k,
+                     j == 0 ? "gain" : j == 1 ? "freq" : "q");
+            check(*band_slot(&gb[k], j), fd, 1e-4, j == 1 ? 1e-5 : 1e-3, name);
+        }
+    vx_peq_free(p);
+}
+
+int main(void)
+{
+    check_golden();
+
+    unsigned s = 777;
+    for (int i = 0; i < N; i++) {
+        s = s * 1664525u + 1013904223u;
+        double r = (s >> 8) / 8388608.0 - 1.0;
+        x_d[i] = (float)(0.4 * sin(0.013 * i) + 0.3 * sin(0.41 * i) + 0.2 * r);
+        s = s * 1664525u + 1013904223u;
+        w_d[i] = (s >> 8) / 8388608.0 - 1.0;
+    }
+    const vx_band main_bands[VX_PEQ_BANDS] = {
+        {-1.27, 384.4, 11.39}, {7.0, 1551.9, 0.279}, {-2.07, 110.9, VX_SHELF_Q},
+        {3.86, 8227.0, VX_SHELF_Q}, {0, 10876.4, 1.446}, {0, 219.4, 0.934}};
+    check_grad("main", vx_peq_main_kinds, main_bands, VX_PEQ_BANDS);
+    const vx_band fdn_bands[VX_FDNEQ_BANDS] = {
+        {4.0, 700.0, 2.0}, {-3.0, 5000.0, 0.8}, {2.5, 150.0, VX_SHELF_Q},
+        {-4.0, 6000.0, VX_SHELF_Q}};
+    check_grad("fdn", vx_peq_fdn_kinds, fdn_bands, VX_FDNEQ_BANDS);
+    if (getenv("VX_TEST_VERBOSE"))
+        printf("worst gradient relative error %.3g (%s)\n", worst, worst_name);
+    return vx_test_summary();
+}
