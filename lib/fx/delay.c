@@ -1,0 +1,285 @@
+/* Frequency-sampled ping-pong delay (spec/effects.md §6a) and its reverse mode, with the
+ * delay-time and eta gradients taken through the damped-pulse surrogate (§6b). */
+#include "fx/delay.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dsp/fft.h"
+#include "fx/biquad.h"
+
+/* per-thread partial sums of the backward pass */
+enum { PART_FB, PART_D, PART_ETA, NPART };
+
+typedef struct {
+    double re, im;
+} cplx;
+
+struct vx_delay {
+    size_t len, nbins;
+    const vx_fft *plan;
+    int nthreads;
+    double *pulse;     /* len: p, the forward's pulse */
+    double *shaped;    /* len: LPF(p) */
+    double *gbuf;      /* len: gradients in double */
+    float *fbuf[2];    /* len: float signals for the FFTs */
+    vx_cpx *cbuf[2];   /* nbins: spectra for the FFTs */
+    cplx *p;           /* nbins: P = rfft(LPF(p)) */
+    float *h[2];       /* len: irfft(O) / len and irfft(E) / len, before gain and pans */
+    double *part;      /* nthreads x NPART */
+    /* the last forward */
+    int ready, n_echo;
+    double dly, fb, gain, th[2], eta;
+    vx_band band;
+    vx_biquad lpf;
+};
+
+vx_delay *vx_delay_create(size_t len)
+{
+    if (len < 4 || len % 2)
+        return NULL;
+    vx_delay *d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    d->len = len;
+    d->nbins = len / 2 + 1;
+    d->plan = vx_fft_get(len);
+    d->nthreads = omp_get_max_threads();
+    d->pulse = malloc(len * sizeof *d->pulse);
+    d->shaped = malloc(len * sizeof *d->shaped);
+    d->gbuf = malloc(len * sizeof *d->gbuf);
+    d->p = malloc(d->nbins * sizeof *d->p);
+    d->part = malloc((size_t)d->nthreads * NPART * sizeof *d->part);
+    int ok = d->plan && d->pulse && d->shaped && d->gbuf && d->p && d->part;
+    for (int j = 0; j < 2; j++) {
+        d->fbuf[j] = malloc(len * sizeof *d->fbuf[j]);
+        d->h[j] = malloc(len * sizeof *d->h[j]);
+        d->cbuf[j] = malloc(d->nbins * sizeof *d->cbuf[j]);
+        ok = ok && d->fbuf[j] && d->h[j] && d->cbuf[j];
+    }
+    if (!ok) {
+        vx_delay_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+void vx_delay_free(vx_delay *d)
+{
+    if (!d)
+        return;
+    for (int j = 0; j < 2; j++)
+        free(d->fbuf[j]), free(d->h[j]), free(d->cbuf[j]);
+    free(d->pulse), free(d->shaped), free(d->gbuf), free(d->p), free(d->part);
+    free(d);
+}
+
+size_t vx_delay_len(const vx_delay *d) { return d->len; }
+
+double vx_delay_eta_penalty(double eta, double *d_eta)
+{
+    double e = exp(eta);
+    *d_eta = -2.0 * (1.0 - e) * e;
+    return (1.0 - e) * (1.0 - e);
+}
+
+static cplx cmul(cplx a, cplx b) { return (cplx){a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re}; }
+
+/* conj(a) b */
+static cplx cjmul(cplx a, cplx b) { return (cplx){a.re * b.re + a.im * b.im, a.re * b.im - a.im * b.re}; }
+
+/* Bin k of the surrogate's spectrum, S_k = exp(eta k - j 2 pi D k / L) (spec §6b); the
+ * phase is reduced as (k D) mod L before scaling, so high bins keep their accuracy. */
+static cplx surrogate_bin(const vx_delay *d, size_t k)
+{
+    double mag = exp(d->eta * (double)k);
+    double ph = -2.0 * M_PI * fmod((double)k * d->dly, (double)d->len) / (double)d->len;
+    return (cplx){mag * cos(ph), mag * sin(ph)};
+}
+
+/* The echo sums at one bin: o = sum over odd m <= n of fb^(m-1) P^m, e over even m, and
+ * (when d_dp is not NULL) their derivatives in P (holomorphic) and in fb. */
+static void echo_sums(cplx p, double fb, int n, cplx oe[2], cplx *d_dp, cplx *d_dfb)
+{
+    cplx pm = {1, 0};         /* P^(m-1), then P^m */
+    double fm = 1, dfm = 0;   /* fb^(m-1) and (m-1) fb^(m-2) */
+    oe[0] = oe[1] = (cplx){0, 0};
+    if (d_dp)
+        d_dp[0] = d_dp[1] = d_dfb[0] = d_dfb[1] = (cplx){0, 0};
+    for (int m = 1; m <= n; m++) {
+        int par = (m + 1) % 2; /* 0: odd echo, 1: even echo */
+        if (d_dp) {
+            d_dp[par].re += m * fm * pm.re, d_dp[par].im += m * fm * pm.im;
+        }
+        pm = cmul(pm, p);
+        oe[par].re += fm * pm.re, oe[par].im += fm * pm.im;
+        if (d_dp) {
+            d_dfb[par].re += dfm * pm.re, d_dfb[par].im += dfm * pm.im;
+        }
+        dfm = m * fm;
+        fm *= fb;
+    }
+}
+
+/* The pulse of spec §6a (hard sinc, as torch.sinc) or §6b (damped surrogate) into d->pulse. */
+static void make_pulse(vx_delay *d, vx_delay_pulse kind)
+{
+    if (kind == VX_DELAY_PULSE_SINC) {
+        for (size_t n = 0; n < d->len; n++) {
+            double x = (double)n - d->dly;
+            d->pulse[n] = x == 0 ? 1.0 : sin(M_PI * x) / (M_PI * x);
+        }
+        return;
+    }
+    const double inv_len = 1.0 / (double)d->len;
+    for (size_t k = 0; k < d->nbins; k++) {
+        cplx s = surrogate_bin(d, k);
+        d->cbuf[0][k] = (vx_cpx){(float)(s.re * inv_len), (float)(s.im * inv_len)};
+    }
+    vx_fft_inverse(d->plan, d->cbuf[0], d->fbuf[0]);
+    for (size_t n = 0; n < d->len; n++)
+        d->pulse[n] = d->fbuf[0][n];
+}
+
+/* Real spectrum of a double signal (through the float FFT) into cbuf[j]. */
+static void spectrum(vx_delay *d, const double *x, int j)
+{
+    for (size_t n = 0; n < d->len; n++)
+        d->fbuf[j][n] = (float)x[n];
+    vx_fft_forward(d->plan, d->fbuf[j], d->cbuf[j]);
+}
+
+int vx_delay_forward(vx_delay *d, const vx_fx *fx, double eta, vx_delay_pulse pulse,
+                     float *left, float *right)
+{
+    d->ready = 0;
+    d->dly = VX_FS * fx->delay.time_ms * 0.001; /* spec §12: in this order */
+    if (!(d->dly >= 0) || floor(d->dly + 1) > (double)d->len)
+        return -1;
+    d->n_echo = (int)(d->len / (size_t)floor(d->dly + 1));
+    d->fb = fx->delay.feedback;
+    d->gain = fx->delay.gain;
+    d->th[0] = fx->delay.odd_pan * M_PI / 2;
+    d->th[1] = fx->delay.even_pan * M_PI / 2;
+    d->eta = eta;
+    d->band = fx->delay.lpf;
+    d->lpf = vx_biquad_design(VX_BQ_LOWPASS, 0, d->band.freq_hz, d->band.q, VX_FS);
+
+    make_pulse(d, pulse);
+    vx_biquad_filter_d(&d->lpf, d->pulse, d->shaped, d->len);
+    spectrum(d, d->shaped, 0);
+    const double inv_len = 1.0 / (double)d->len;
+#pragma omp parallel for schedule(static) num_threads(d->nthreads)
+    for (size_t k = 0; k < d->nbins; k++) {
+        cplx oe[2];
+        d->p[k] = (cplx){d->cbuf[0][k].re, d->cbuf[0][k].im};
+        echo_sums(d->p[k], d->fb, d->n_echo, oe, NULL, NULL);
+        for (int j = 0; j < 2; j++)
+            d->cbuf[j][k] = (vx_cpx){(float)(oe[j].re * inv_len), (float)(oe[j].im * inv_len)};
+    }
+#pragma omp parallel for num_threads(d->nthreads)
+    for (int j = 0; j < 2; j++)
+        vx_fft_inverse(d->plan, d->cbuf[j], d->h[j]);
+    const double gl[2] = {M_SQRT2 * d->gain * cos(d->th[0]), M_SQRT2 * d->gain * cos(d->th[1])};
+    const double gr[2] = {M_SQRT2 * d->gain * sin(d->th[0]), M_SQRT2 * d->gain * sin(d->th[1])};
+    for (size_t n = 0; n < d->len; n++) {
+        double o = d->h[0][n], e = d->h[1][n];
+        left[n] = (float)(gl[0] * o + gl[1] * e);
+        right[n] = (float)(gr[0] * o + gr[1] * e);
+    }
+    d->ready = 1;
+    return 0;
+}
+
+/* Sum of the per-thread partials q, in thread order (deterministic for a thread count). */
+static double part_sum(const vx_delay *d, int q)
+{
+    double s = 0;
+    for (int t = 0; t < d->nthreads; t++)
+        s += d->part[(size_t)t * NPART + q];
+    return s;
+}
+
+int vx_delay_backward(vx_delay *d, const float *gl, const float *gr, vx_fx *grad,
+                      double *g_eta)
+{
+    if (!d->ready)
+        return -1;
+    /* pans and gain: dL/dh_j = sqrt2 g (cos th_j gl + sin th_j gr) */
+    double dgain = 0, dth[2] = {0, 0};
+    const double c[2] = {cos(d->th[0]), cos(d->th[1])}, s[2] = {sin(d->th[0]), sin(d->th[1])};
+    for (size_t n = 0; n < d->len; n++)
+        for (int j = 0; j < 2; j++) {
+            double h = d->h[j][n], a = c[j] * gl[n] + s[j] * gr[n];
+            dgain += M_SQRT2 * h * a;
+            dth[j] += M_SQRT2 * d->gain * h * (c[j] * gr[n] - s[j] * gl[n]);
+            d->fbuf[j][n] = (float)(M_SQRT2 * d->gain * a);
+        }
+    grad->delay.gain += dgain;
+    grad->delay.odd_pan += dth[0] * M_PI / 2;
+    grad->delay.even_pan += dth[1] * M_PI / 2;
+
+    /* h_j = irfft(X_j) / len: dL/dX_j = (w_k / len) rfft(dL/dh_j), w_k = 2 inside, 1 at
+     * DC and Nyquist. Then through the echo sums to dL/dP, and dL/dP to dL/d(LPF(p)):
+     * the adjoint of the rfft is an unnormalised irfft of (dL/dP) / 2 inside, Re at the ends. */
+#pragma omp parallel for num_threads(d->nthreads)
+    for (int j = 0; j < 2; j++)
+        vx_fft_forward(d->plan, d->fbuf[j], d->cbuf[j]);
+    memset(d->part, 0, (size_t)d->nthreads * NPART * sizeof *d->part);
+    const double inv_len = 1.0 / (double)d->len;
+#pragma omp parallel num_threads(d->nthreads)
+    {
+        double *part = d->part + (size_t)omp_get_thread_num() * NPART;
+#pragma omp for schedule(static)
+        for (size_t k = 0; k < d->nbins; k++) {
+            int edge = k == 0 || k == d->nbins - 1;
+            double wk = (edge ? 1.0 : 2.0) * inv_len;
+            cplx oe[2], d_dp[2], d_dfb[2], gp = {0, 0};
+            echo_sums(d->p[k], d->fb, d->n_echo, oe, d_dp, d_dfb);
+            for (int j = 0; j < 2; j++) {
+                cplx gx = {wk * d->cbuf[j][k].re, edge ? 0.0 : wk * d->cbuf[j][k].im};
+                cplx t = cjmul(d_dp[j], gx);
+                gp.re += t.re, gp.im += t.im;
+                part[PART_FB] += cjmul(gx, d_dfb[j]).re;
+            }
+            double half = edge ? 1.0 : 0.5;
+            d->cbuf[0][k] = (vx_cpx){(float)(half * gp.re), edge ? 0.0f : (float)(half * gp.im)};
+        }
+    }
+    grad->delay.feedback += part_sum(d, PART_FB);
+    vx_fft_inverse(d->plan, d->cbuf[0], d->fbuf[0]);
+    for (size_t n = 0; n < d->len; n++)
+        d->gbuf[n] = d->fbuf[0][n];
+
+    /* the feedback low-pass (spec §6a: applied to the pulse before the powers) */
+    vx_biquad gc = {0, 0, 0, 0, 0};
+    vx_band gband = {0, 0, 0};
+    vx_biquad_backward_d(&d->lpf, d->pulse, d->shaped, d->gbuf, d->gbuf, d->len, &gc);
+    vx_biquad_grad_band(VX_BQ_LOWPASS, &d->band, VX_FS, &gc, &gband);
+    grad->delay.lpf.freq_hz += gband.freq_hz;
+    grad->delay.lpf.q += gband.q;
+
+    /* straight-through (spec §6b): dL/dp flows into p_s = irfft(S) / len, so
+     * dL/dD = Re sum conj(G_k) (-j 2 pi k / L) S_k and dL/deta = Re sum conj(G_k) k S_k
+     * with G = (w_k / len) rfft(dL/dp). */
+    spectrum(d, d->gbuf, 0);
+    memset(d->part, 0, (size_t)d->nthreads * NPART * sizeof *d->part);
+#pragma omp parallel num_threads(d->nthreads)
+    {
+        double *part = d->part + (size_t)omp_get_thread_num() * NPART;
+#pragma omp for schedule(static)
+        for (size_t k = 1; k < d->nbins; k++) { /* S_0 = 1 depends on neither */
+            int edge = k == d->nbins - 1;
+            double wk = (edge ? 1.0 : 2.0) * inv_len;
+            cplx g = {wk * d->cbuf[0][k].re, edge ? 0.0 : wk * d->cbuf[0][k].im};
+            cplx t = cjmul(g, surrogate_bin(d, k));
+            part[PART_D] += t.im * 2.0 * M_PI * (double)k * inv_len; /* Re(-j w t) = w Im t */
+            part[PART_ETA] += t.re * (double)k;
+        }
+    }
+    grad->delay.time_ms += part_sum(d, PART_D) * VX_FS * 0.001;
+    *g_eta += part_sum(d, PART_ETA);
+    return 0;
+}

@@ -1,0 +1,497 @@
+/* Frequency-sampled FDN (spec/effects.md §7a): per bin k, H_k = c (D_k^-1 - U Gamma_k)^-1 b
+ * solved in double with partial-pivot LU, four inverse FFTs, then the 4-band EQ along time.
+ * The backward pass recomputes each bin's factorisation: storing them would take 150 MB. */
+#include "fx/fdn.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dsp/expm.h"
+#include "dsp/fft.h"
+#include "fx/peq.h"
+
+#define NL VX_FDN_LINES
+#define NG VX_FDN_GAMMAS
+#define NIR 4     /* responses, index 2 o + i */
+#define VW 4      /* bins per vector: one lane per bin */
+#define CHUNK 128 /* bins per exact phase restart; the rotation recurrence drifts ~1e-16/step */
+/* per-thread gradient accumulators: U, gamma, b, c */
+#define ACC_U 0
+#define ACC_G (ACC_U + NL * NL)
+#define ACC_B (ACC_G + NG)
+#define ACC_C (ACC_B + NL * 2)
+#define NACC (ACC_C + 2 * NL)
+
+const int vx_fdn_delays[NL] = {997, 1153, 1327, 1559, 1801, 2099};
+
+struct vx_fdn {
+    size_t len, nbins;
+    const vx_fft *plan;
+    int nthreads;
+    int f32_grid;                  /* see vx_fdn_set_f32_grid */
+    double rot_re[NL], rot_im[NL]; /* e^{j 2 pi VW d_i / len}: one vector step of line i */
+    double expo[NL];               /* d_i / 997 (spec §7a step 2) */
+    vx_cpx *spec[NIR];             /* nbins each: H / len before the inverse FFT, then the
+                                      spectra of the gradients in the backward pass */
+    float *pre[NIR];               /* len each: responses before the EQ, then their gradients */
+    vx_peq *eq[NIR];               /* the 4-band EQ of each response, with its saved signals */
+    double *acc;                   /* nthreads x NACC partial gradients */
+    /* parameters of the last forward; ready says there was one */
+    int ready;
+    double s[NL * NL], u[NL * NL];
+    double b[NL][2], c[2][NL], gamma[NG];
+    vx_band bands[VX_FDNEQ_BANDS];
+};
+
+/* The per-bin work runs on VW bins at once, one per vector lane (GCC vector extensions),
+ * with per-lane pivoting by masks. The bin loops are compiled for the baseline ISA and for
+ * x86-64-v3 (AVX2), chosen at load time; the helpers are always inlined so that they are
+ * compiled for their caller's ISA. */
+typedef double vd __attribute__((vector_size(VW * sizeof(double))));
+typedef long long vm __attribute__((vector_size(VW * sizeof(long long))));
+#define INLINE __attribute__((always_inline))
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define CLONES __attribute__((target_clones("default", "arch=x86-64-v3")))
+#else
+#define CLONES
+#endif
+
+#define VSEL(m, a, b) ((vd)(((vm)(a) & (m)) | ((vm)(b) & ~(m)))) /* a where m, else b */
+#define VABS(a) ((vd)((vm)(a) & 0x7fffffffffffffffLL))
+
+static inline INLINE void vswap(const vm *m, vd *a, vd *b)
+{
+    vd t = *a;
+    *a = VSEL(*m, *b, t);
+    *b = VSEL(*m, t, *b);
+}
+
+static inline INLINE int vany(const vm *m)
+{
+    long long r = 0;
+    for (int l = 0; l < VW; l++)
+        r |= (*m)[l];
+    return r != 0;
+}
+
+/* The bins of one vector: k (the last bin repeated past the end, those lanes discarded),
+ * and gamma-bar with the two gammas it mixes (i0, i0 + 1, weights 1 - lam, lam). */
+typedef struct {
+    size_t k[VW];
+    int n;
+    int i0[VW];
+    double lam[VW];
+    vd gbar;
+} fdn_lanes;
+
+/* The solves of VW bins: LU factors of M = D^-1 - U Gamma (LAPACK layout: unit-lower L
+ * below the diagonal, rows swapped as piv says), 1/U_jj, Gamma and X = M^-1 b. */
+typedef struct {
+    vd mr[NL][NL], mi[NL][NL];
+    vd dr[NL], di[NL];
+    vm piv[NL];
+    vd g[NL];
+    vd xr[NL][2], xi[NL][2];
+} fdn_bins;
+
+vx_fdn *vx_fdn_create(size_t len)
+{
+    if (len < 4 || len % 2)
+        return NULL;
+    vx_fdn *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->len = len;
+    f->nbins = len / 2 + 1;
+    f->plan = vx_fft_get(len);
+    f->nthreads = omp_get_max_threads();
+    f->acc = malloc((size_t)f->nthreads * NACC * sizeof *f->acc);
+    int ok = f->plan && f->acc;
+    for (int j = 0; j < NIR; j++) {
+        f->spec[j] = malloc(f->nbins * sizeof *f->spec[j]);
+        f->pre[j] = malloc(len * sizeof *f->pre[j]);
+        f->eq[j] = vx_peq_create(vx_peq_fdn_kinds, VX_FDNEQ_BANDS, len);
+        ok = ok && f->spec[j] && f->pre[j] && f->eq[j];
+    }
+    if (!ok) {
+        vx_fdn_free(f);
+        return NULL;
+    }
+    for (int i = 0; i < NL; i++) {
+        double ph = 2.0 * M_PI * VW * (double)vx_fdn_delays[i] / (double)len;
+        f->rot_re[i] = cos(ph);
+        f->rot_im[i] = sin(ph);
+        f->expo[i] = vx_fdn_delays[i] / (double)vx_fdn_delays[0];
+    }
+    return f;
+}
+
+void vx_fdn_free(vx_fdn *f)
+{
+    if (!f)
+        return;
+    for (int j = 0; j < NIR; j++) {
+        free(f->spec[j]), free(f->pre[j]);
+        vx_peq_free(f->eq[j]);
+    }
+    free(f->acc);
+    free(f);
+}
+
+size_t vx_fdn_len(const vx_fdn *f) { return f->len; }
+
+void vx_fdn_set_f32_grid(vx_fdn *f, int on) { f->f32_grid = on != 0; }
+
+/* Lanes for bins k0 .. k0 + VW - 1. gamma-bar is the linear interpolation with
+ * align_corners (spec §7a step 1) as torch computes it: u = k (48 / (F - 1)). */
+static inline INLINE void lanes_at(const vx_fdn *f, size_t k0, fdn_lanes *b)
+{
+    const double scale = (double)(NG - 1) / (double)(f->nbins - 1);
+    b->n = 0;
+    for (int l = 0; l < VW; l++) {
+        size_t k = k0 + l < f->nbins ? k0 + l : f->nbins - 1;
+        b->n += k0 + l < f->nbins;
+        double u = (double)k * scale;
+        int i = (int)u;
+        if (i > NG - 2)
+            i = NG - 2;
+        double lam = u - i;
+        b->k[l] = k, b->i0[l] = i, b->lam[l] = lam;
+        b->gbar[l] = (1.0 - lam) * f->gamma[i] + lam * f->gamma[i + 1];
+    }
+}
+
+/* z_i = e^{+j omega_k d_i}, omega_k = 2 pi k / len, for the lanes' bins. At the start of a
+ * chunk each phase is reduced exactly, (k d_i) mod len; later vectors rotate the previous
+ * one by VW bins. The float32 grid reproduces torch: arange(F) / L * 2 * pi, times d. */
+static inline INLINE void phases(const vx_fdn *f, const fdn_lanes *b, int first, vd *zr, vd *zi)
+{
+    for (int i = 0; i < NL; i++) {
+        if (f->f32_grid || first) {
+            for (int l = 0; l < VW; l++) {
+                if (f->f32_grid) {
+                    float w = (float)b->k[l] / (float)f->len;
+                    w = w * 2.0f;
+                    w = w * (float)M_PI;
+                    float ph = w * (float)vx_fdn_delays[i];
+                    zr[i][l] = cosf(ph), zi[i][l] = sinf(ph);
+                } else {
+                    size_t m = (b->k[l] * (size_t)vx_fdn_delays[i]) % f->len;
+                    double ph = 2.0 * M_PI * (double)m / (double)f->len;
+                    zr[i][l] = cos(ph), zi[i][l] = sin(ph);
+                }
+            }
+        } else {
+            vd r = zr[i] * f->rot_re[i] - zi[i] * f->rot_im[i];
+            zi[i] = zr[i] * f->rot_im[i] + zi[i] * f->rot_re[i];
+            zr[i] = r;
+        }
+    }
+}
+
+/* Gamma_i = gbar^(d_i/997), M = diag(z) - U diag(Gamma), LU with partial pivoting
+ * (pivot by |re| + |im| as LAPACK's izamax, first maximum wins), then X = M^-1 b. */
+static inline INLINE void bins_solve(const vx_fdn *f, const vd *gbar, const vd *zr,
+                                     const vd *zi, fdn_bins *w)
+{
+    w->g[0] = *gbar;
+    for (int l = 0; l < VW; l++) {
+        double lg = log((*gbar)[l]);
+        for (int i = 1; i < NL; i++)
+            w->g[i][l] = exp(f->expo[i] * lg);
+    }
+    for (int a = 0; a < NL; a++) {
+        for (int c = 0; c < NL; c++) {
+            w->mr[a][c] = -f->u[a * NL + c] * w->g[c];
+            w->mi[a][c] = (vd){0};
+        }
+        w->mr[a][a] += zr[a];
+        w->mi[a][a] = zi[a];
+    }
+    for (int j = 0; j < NL; j++) {
+        vm p = (vm){0} + j;
+        vd best = VABS(w->mr[j][j]) + VABS(w->mi[j][j]);
+        for (int r = j + 1; r < NL; r++) {
+            vd v = VABS(w->mr[r][j]) + VABS(w->mi[r][j]);
+            vm gt = (vm)(v > best);
+            best = VSEL(gt, v, best);
+            p = (p & ~gt) | (gt & r);
+        }
+        w->piv[j] = p;
+        for (int r = j + 1; r < NL; r++) {
+            vm m = (vm)(p == r);
+            if (vany(&m))
+                for (int c = 0; c < NL; c++) {
+                    vswap(&m, &w->mr[j][c], &w->mr[r][c]);
+                    vswap(&m, &w->mi[j][c], &w->mi[r][c]);
+                }
+        }
+        vd pr = w->mr[j][j], pi = w->mi[j][j], n2 = pr * pr + pi * pi;
+        vd ir = pr / n2, ii = -pi / n2;
+        w->dr[j] = ir, w->di[j] = ii;
+        for (int r = j + 1; r < NL; r++) {
+            vd lr = w->mr[r][j] * ir - w->mi[r][j] * ii;
+            vd li = w->mr[r][j] * ii + w->mi[r][j] * ir;
+            w->mr[r][j] = lr, w->mi[r][j] = li;
+            for (int c = j + 1; c < NL; c++) {
+                w->mr[r][c] -= lr * w->mr[j][c] - li * w->mi[j][c];
+                w->mi[r][c] -= lr * w->mi[j][c] + li * w->mr[j][c];
+            }
+        }
+    }
+    for (int r = 0; r < NL; r++)
+        for (int i = 0; i < 2; i++)
+            w->xr[r][i] = (vd){0} + f->b[r][i], w->xi[r][i] = (vd){0};
+    for (int j = 0; j < NL; j++) /* P b: b is real, the imaginary parts are still 0 */
+        for (int r = j + 1; r < NL; r++) {
+            vm m = (vm)(w->piv[j] == r);
+            if (vany(&m))
+                for (int i = 0; i < 2; i++)
+                    vswap(&m, &w->xr[j][i], &w->xr[r][i]);
+        }
+    for (int r = 1; r < NL; r++) /* L y = P b */
+        for (int c = 0; c < r; c++)
+            for (int i = 0; i < 2; i++) {
+                w->xr[r][i] -= w->mr[r][c] * w->xr[c][i] - w->mi[r][c] * w->xi[c][i];
+                w->xi[r][i] -= w->mr[r][c] * w->xi[c][i] + w->mi[r][c] * w->xr[c][i];
+            }
+    for (int r = NL - 1; r >= 0; r--) /* U x = y */
+        for (int i = 0; i < 2; i++) {
+            vd sr = w->xr[r][i], si = w->xi[r][i];
+            for (int c = r + 1; c < NL; c++) {
+                sr -= w->mr[r][c] * w->xr[c][i] - w->mi[r][c] * w->xi[c][i];
+                si -= w->mr[r][c] * w->xi[c][i] + w->mi[r][c] * w->xr[c][i];
+            }
+            w->xr[r][i] = sr * w->dr[r] - si * w->di[r];
+            w->xi[r][i] = sr * w->di[r] + si * w->dr[r];
+        }
+}
+
+/* lr + j li = M^-H (lr + j li) in place, both NL x 2, from the factors in w:
+ * M = P^T L U, so U^H y = g, L^H z = y, lambda = P^T z. */
+static inline INLINE void bins_solve_adjoint(const fdn_bins *w, vd lr[NL][2], vd li[NL][2])
+{
+    for (int r = 0; r < NL; r++) /* U^H is lower triangular */
+        for (int i = 0; i < 2; i++) {
+            vd sr = lr[r][i], si = li[r][i];
+            for (int c = 0; c < r; c++) { /* conj(U[c][r]) y[c] */
+                sr -= w->mr[c][r] * lr[c][i] + w->mi[c][r] * li[c][i];
+                si -= w->mr[c][r] * li[c][i] - w->mi[c][r] * lr[c][i];
+            }
+            lr[r][i] = sr * w->dr[r] + si * w->di[r]; /* times conj(1/U_rr) */
+            li[r][i] = si * w->dr[r] - sr * w->di[r];
+        }
+    for (int r = NL - 2; r >= 0; r--) /* L^H is unit upper triangular */
+        for (int c = r + 1; c < NL; c++)
+            for (int i = 0; i < 2; i++) {
+                lr[r][i] -= w->mr[c][r] * lr[c][i] + w->mi[c][r] * li[c][i];
+                li[r][i] -= w->mr[c][r] * li[c][i] - w->mi[c][r] * lr[c][i];
+            }
+    for (int j = NL - 1; j >= 0; j--)
+        for (int r = NL - 1; r > j; r--) {
+            vm m = (vm)(w->piv[j] == r);
+            if (vany(&m))
+                for (int i = 0; i < 2; i++) {
+                    vswap(&m, &lr[j][i], &lr[r][i]);
+                    vswap(&m, &li[j][i], &li[r][i]);
+                }
+        }
+}
+
+/* U = expm(triu1(W) - triu1(W)^T) (spec §2 UniLossLess); the rest is copied. */
+static int set_params(vx_fdn *f, const vx_fx *fx)
+{
+    for (int i = 0; i < NL; i++)
+        for (int j = 0; j < NL; j++)
+            f->s[i * NL + j] = i < j ? fx->fdn.w[i][j] : (i > j ? -fx->fdn.w[j][i] : 0.0);
+    if (vx_expm(NL, f->s, f->u) != 0)
+        return -1;
+    memcpy(f->b, fx->fdn.b, sizeof f->b);
+    memcpy(f->c, fx->fdn.c, sizeof f->c);
+    memcpy(f->gamma, fx->fdn.gamma, sizeof f->gamma);
+    memcpy(f->bands, fx->fdn.eq, sizeof f->bands);
+    return 0;
+}
+
+/* One past the last bin of the chunk that starts at k0. */
+static size_t chunk_end(const vx_fdn *f, size_t k0)
+{
+    return k0 + CHUNK < f->nbins ? k0 + CHUNK : f->nbins;
+}
+
+/* H_k / len of the bins of chunk ch into spec[]. */
+CLONES static void forward_chunk(vx_fdn *f, size_t ch)
+{
+    const double inv_len = 1.0 / (double)f->len; /* irfft normalisation (spec §7a step 4) */
+    fdn_bins w;
+    fdn_lanes b;
+    vd zr[NL], zi[NL];
+    for (size_t k0 = ch * CHUNK, k1 = chunk_end(f, k0); k0 < k1; k0 += VW) {
+        lanes_at(f, k0, &b);
+        phases(f, &b, k0 == ch * CHUNK, zr, zi);
+        bins_solve(f, &b.gbar, zr, zi, &w);
+        for (int o = 0; o < 2; o++)
+            for (int i = 0; i < 2; i++) {
+                vd hr = (vd){0}, hi = (vd){0};
+                for (int l = 0; l < NL; l++)
+                    hr += f->c[o][l] * w.xr[l][i], hi += f->c[o][l] * w.xi[l][i];
+                for (int l = 0; l < b.n; l++)
+                    f->spec[2 * o + i][k0 + l] =
+                        (vx_cpx){(float)(hr[l] * inv_len), (float)(hi[l] * inv_len)};
+            }
+    }
+}
+
+int vx_fdn_forward(vx_fdn *f, const vx_fx *fx, float *const ir[NIR])
+{
+    f->ready = 0;
+    if (set_params(f, fx) != 0)
+        return -1;
+    const size_t nch = (f->nbins + CHUNK - 1) / CHUNK;
+#pragma omp parallel for schedule(static) num_threads(f->nthreads)
+    for (size_t ch = 0; ch < nch; ch++)
+        forward_chunk(f, ch);
+#pragma omp parallel for schedule(static) num_threads(f->nthreads)
+    for (int j = 0; j < NIR; j++) { /* the EQ cannot fail: len is its capacity */
+        vx_fft_inverse(f->plan, f->spec[j], f->pre[j]);
+        (void)vx_peq_forward(f->eq[j], f->bands, f->pre[j], ir[j], f->len);
+    }
+    f->ready = 1;
+    return 0;
+}
+
+/* Vector accumulators of the backward pass: U, b, c (gamma goes lane by lane). */
+#define VACC_U 0
+#define VACC_B (VACC_U + NL * NL)
+#define VACC_C (VACC_B + NL * 2)
+#define NVACC (VACC_C + 2 * NL)
+
+/* Gradients of VW bins, added to acc: gh = dL/dH_k as a complex gradient
+ * (dL = Re sum conj(gh) dH), w their solves. With Lambda = M^-H c^T gh:
+ * dL/db = Re Lambda, dL/dc = Re gh X^H, dL/dU = Re conj(Lambda) (Gamma X)^T,
+ * dL/dGamma_j = Re sum_a,i conj(Lambda_ai) U_aj X_ji. Writes dL/d(gamma-bar) to *dgbar. */
+static inline INLINE void bins_backward(const vx_fdn *f, const fdn_bins *w, const vd *ghr,
+                                        const vd *ghi, const vd *gbar, vd *acc, vd *dgbar)
+{
+    vd lr[NL][2], li[NL][2];
+    for (int l = 0; l < NL; l++)
+        for (int i = 0; i < 2; i++) {
+            lr[l][i] = f->c[0][l] * ghr[i] + f->c[1][l] * ghr[2 + i];
+            li[l][i] = f->c[0][l] * ghi[i] + f->c[1][l] * ghi[2 + i];
+        }
+    for (int o = 0; o < 2; o++)
+        for (int l = 0; l < NL; l++)
+            for (int i = 0; i < 2; i++)
+                acc[VACC_C + o * NL + l] +=
+                    ghr[2 * o + i] * w->xr[l][i] + ghi[2 * o + i] * w->xi[l][i];
+    bins_solve_adjoint(w, lr, li);
+    for (int l = 0; l < NL; l++)
+        for (int i = 0; i < 2; i++)
+            acc[VACC_B + 2 * l + i] += lr[l][i];
+    vm pos = (vm)(*gbar > 0);
+    *dgbar = (vd){0};
+    for (int j = 0; j < NL; j++) {
+        vd dg = (vd){0};
+        for (int a = 0; a < NL; a++) {
+            vd r = lr[a][0] * w->xr[j][0] + li[a][0] * w->xi[j][0] + lr[a][1] * w->xr[j][1] +
+                   li[a][1] * w->xi[j][1];
+            acc[VACC_U + a * NL + j] += w->g[j] * r;
+            dg += f->u[a * NL + j] * r;
+        }
+        /* d Gamma_j / d gbar = (d_j/997) gbar^(d_j/997 - 1); at gbar = 0 only j = 0 has one */
+        vd dgam = VSEL(pos, f->expo[j] * w->g[j] / *gbar, (vd){0} + (j == 0 ? 1.0 : 0.0));
+        *dgbar += dg * dgam;
+    }
+}
+
+/* Gradients of the bins of chunk ch, from the spectra of dL/dh in spec[]: U, b, c into
+ * the vector accumulators vacc, gamma into acc. The adjoint of h = irfft(H) / len is
+ * dL/dH_k = (w_k / len) rfft(dL/dh)_k with w_k = 2 for the bins that stand for a conjugate
+ * pair, 1 at DC and Nyquist (whose imaginary parts the irfft ignores). */
+CLONES static void backward_chunk(const vx_fdn *f, size_t ch, double *acc, vd *vacc)
+{
+    const double inv_len = 1.0 / (double)f->len;
+    fdn_bins w;
+    fdn_lanes b;
+    vd zr[NL], zi[NL], ghr[NIR], ghi[NIR];
+    for (size_t k0 = ch * CHUNK, k1 = chunk_end(f, k0); k0 < k1; k0 += VW) {
+        lanes_at(f, k0, &b);
+        for (int l = 0; l < VW; l++) {
+            size_t k = b.k[l];
+            int edge = k == 0 || k == f->nbins - 1;
+            double wk = l < b.n ? (edge ? 1.0 : 2.0) * inv_len : 0.0;
+            for (int j = 0; j < NIR; j++) {
+                ghr[j][l] = wk * f->spec[j][k].re;
+                ghi[j][l] = edge ? 0.0 : wk * f->spec[j][k].im;
+            }
+        }
+        phases(f, &b, k0 == ch * CHUNK, zr, zi);
+        bins_solve(f, &b.gbar, zr, zi, &w);
+        vd dgbar;
+        bins_backward(f, &w, ghr, ghi, &b.gbar, vacc, &dgbar);
+        for (int l = 0; l < b.n; l++) {
+            acc[ACC_G + b.i0[l]] += (1.0 - b.lam[l]) * dgbar[l];
+            acc[ACC_G + b.i0[l] + 1] += b.lam[l] * dgbar[l];
+        }
+    }
+}
+
+int vx_fdn_backward(vx_fdn *f, const float *const g[NIR], vx_fx *grad)
+{
+    if (!f->ready)
+        return -1;
+    vx_band gb[NIR][VX_FDNEQ_BANDS];
+    memset(gb, 0, sizeof gb);
+#pragma omp parallel for schedule(static) num_threads(f->nthreads)
+    for (int j = 0; j < NIR; j++) { /* EQ adjoint, then the spectrum of dL/dh */
+        vx_peq_backward(f->eq[j], g[j], f->pre[j], gb[j]);
+        vx_fft_forward(f->plan, f->pre[j], f->spec[j]);
+    }
+    memset(f->acc, 0, (size_t)f->nthreads * NACC * sizeof *f->acc);
+    const size_t nch = (f->nbins + CHUNK - 1) / CHUNK;
+#pragma omp parallel num_threads(f->nthreads)
+    {
+        double *acc = f->acc + (size_t)omp_get_thread_num() * NACC;
+        vd vacc[NVACC];
+        for (int q = 0; q < NVACC; q++)
+            vacc[q] = (vd){0};
+#pragma omp for schedule(static)
+        for (size_t ch = 0; ch < nch; ch++)
+            backward_chunk(f, ch, acc, vacc);
+        for (int l = 0; l < VW; l++) {
+            for (int q = 0; q < NL * NL; q++)
+                acc[ACC_U + q] += vacc[VACC_U + q][l];
+            for (int q = 0; q < 2 * NL; q++)
+                acc[ACC_B + q] += vacc[VACC_B + q][l], acc[ACC_C + q] += vacc[VACC_C + q][l];
+        }
+    }
+    /* Sum the partials in thread order so the result does not depend on timing. */
+    double tot[NACC] = {0};
+    for (int t = 0; t < f->nthreads; t++)
+        for (int q = 0; q < NACC; q++)
+            tot[q] += f->acc[(size_t)t * NACC + q];
+    /* U = expm(S): dL/dS = L(S^T, dL/dU); S = triu1(W) - triu1(W)^T. */
+    double gs[NL * NL];
+    if (vx_expm_frechet_adjoint(NL, f->s, tot + ACC_U, gs) != 0)
+        return -1;
+    for (int i = 0; i < NL; i++)
+        for (int j = i + 1; j < NL; j++)
+            grad->fdn.w[i][j] += gs[i * NL + j] - gs[j * NL + i];
+    for (int l = 0; l < NL; l++)
+        for (int i = 0; i < 2; i++) {
+            grad->fdn.b[l][i] += tot[ACC_B + 2 * l + i];
+            grad->fdn.c[i][l] += tot[ACC_C + i * NL + l];
+        }
+    for (int m = 0; m < NG; m++)
+        grad->fdn.gamma[m] += tot[ACC_G + m];
+    for (int q = 0; q < VX_FDNEQ_BANDS; q++)
+        for (int j = 0; j < NIR; j++) {
+            grad->fdn.eq[q].gain_db += gb[j][q].gain_db;
+            grad->fdn.eq[q].freq_hz += gb[j][q].freq_hz;
+            if (vx_peq_fdn_kinds[q] == VX_BQ_PEAK) /* shelf Q is fixed */
+                grad->fdn.eq[q].q += gb[j][q].q;
+        }
+    return 0;
+}

@@ -1,0 +1,42 @@
+/* The FDN reverb in its frequency-sampled form (spec/effects.md §7a): the four impulse
+ * responses h[o][i] (input i -> output o, 4-band EQ included) and their backward pass. */
+#ifndef VX_FX_FDN_H
+#define VX_FX_FDN_H
+
+#include <stddef.h>
+
+#include "params.h"
+
+#define VX_FDN_LEN 529200 /* L_f = 12 s at 44.1 kHz */
+
+/* Delay-line lengths in samples (spec §7). */
+extern const int vx_fdn_delays[VX_FDN_LINES];
+
+typedef struct vx_fdn vx_fdn;
+
+/* Workspace for responses of len samples (even; VX_FDN_LEN for the DiffVox model, shorter
+ * lengths give the same construction on a coarser frequency grid, for tests): about
+ * 112 len bytes (60 MB at VX_FDN_LEN), nothing is allocated per call. Forward and backward
+ * use omp_get_max_threads() threads as of this call. Returns NULL when len is odd or < 4,
+ * or memory runs out. Free with vx_fdn_free. */
+vx_fdn *vx_fdn_create(size_t len);
+void vx_fdn_free(vx_fdn *f);
+size_t vx_fdn_len(const vx_fdn *f);
+
+/* on != 0: compute the frequency grid omega_k d_i in float32 as the original does
+ * (torch.arange(F) / L * 2 pi, golden/README.md), which the golden references carry;
+ * for tests against them. Default 0: exact, omega_k = 2 pi k / L in double. */
+void vx_fdn_set_f32_grid(vx_fdn *f, int on);
+
+/* Impulse responses for the physical values fx->fdn: ir[2 o + i][n], n < len, output
+ * channel o (0 = L), input channel i, caller-owned arrays of len floats each.
+ * Keeps what vx_fdn_backward needs. Returns 0, or -1 when U cannot be formed. */
+int vx_fdn_forward(vx_fdn *f, const vx_fx *fx, float *const ir[4]);
+
+/* Backward pass of the last vx_fdn_forward: g[2 o + i][n] = d(loss)/d(ir[2 o + i][n])
+ * (len floats each). ADDS d(loss)/d(physical value) to grad->fdn: b, c, gamma, w (only
+ * its strict upper triangle is non-zero) and eq[] gain_db, freq_hz, q (shelf q excluded).
+ * Returns 0, or -1 when called before a forward. */
+int vx_fdn_backward(vx_fdn *f, const float *const g[4], vx_fx *grad);
+
+#endif
