@@ -63,12 +63,12 @@ vx_response *vx_response_create(size_t grid)
     size_t sb = r->bins * sizeof(vx_cpx), tb = grid * sizeof(float);
     int ok = 1;
     for (int i = 0; i < 2; i++)
-        ok &= (r->q[i] = malloc(qb)) && (r->gq[i] = malloc(qb)) && (r->Q[i] = malloc(sb)) &&
-              (r->H[i] = malloc(sb));
+        ok &= (r->q[i] = vx_fft_alloc(qb)) && (r->gq[i] = vx_fft_alloc(qb)) &&
+              (r->Q[i] = vx_fft_alloc(sb)) && (r->H[i] = vx_fft_alloc(sb));
     for (int i = 0; i < 4; i++)
-        ok &= (r->f[i] = malloc(fb)) && (r->gf[i] = malloc(fb)) && (r->F[i] = malloc(sb));
+        ok &= (r->f[i] = vx_fft_alloc(fb)) && (r->gf[i] = vx_fft_alloc(fb)) && (r->F[i] = vx_fft_alloc(sb));
     for (int i = 0; i < NJOBS; i++)
-        ok &= (r->time[i] = malloc(tb)) && (r->spec[i] = malloc(sb));
+        ok &= (r->time[i] = vx_fft_alloc(tb)) && (r->spec[i] = vx_fft_alloc(sb));
     if (!ok || !r->plan || !r->delay || !r->fdn || grid < vx_response_len() + 1) {
         vx_response_free(r);
         return NULL;
@@ -147,9 +147,9 @@ vx_response_work *vx_response_work_create(const vx_response *r)
         return NULL;
     int ok = 1;
     for (int i = 0; i < 2; i++)
-        ok &= (w->time[i] = malloc(r->grid * sizeof(float))) != NULL;
+        ok &= (w->time[i] = vx_fft_alloc(r->grid * sizeof(float))) != NULL;
     for (int i = 0; i < 3; i++)
-        ok &= (w->spec[i] = malloc(r->bins * sizeof(vx_cpx))) != NULL;
+        ok &= (w->spec[i] = vx_fft_alloc(r->bins * sizeof(vx_cpx))) != NULL;
     if (!ok) {
         vx_response_work_free(w);
         return NULL;

@@ -14,7 +14,9 @@
 struct vx_fft {
     size_t n;
 #ifdef VX_FFT_FFTW
-    fftwf_plan fwd, inv;
+    /* SIMD plans need the alignment of fftwf_malloc (vx_fft_alloc gives it); other
+     * arrays go through plans that accept any alignment, about 2.5 times slower. */
+    fftwf_plan fwd, inv, fwd_any, inv_any;
 #endif
     struct vx_fft *next;
 };
@@ -59,13 +61,14 @@ static struct vx_fft *plan_new(size_t n)
     float *x = fftwf_alloc_real(n);
     fftwf_complex *X = fftwf_alloc_complex(n / 2 + 1);
     if (x && X) {
-        /* UNALIGNED: callers pass plain malloc'd or offset buffers. */
-        p->fwd = fftwf_plan_dft_r2c_1d((int)n, x, X, FFTW_ESTIMATE | FFTW_UNALIGNED);
-        p->inv = fftwf_plan_dft_c2r_1d((int)n, X, x, FFTW_ESTIMATE | FFTW_UNALIGNED);
+        p->fwd = fftwf_plan_dft_r2c_1d((int)n, x, X, FFTW_ESTIMATE);
+        p->inv = fftwf_plan_dft_c2r_1d((int)n, X, x, FFTW_ESTIMATE);
+        p->fwd_any = fftwf_plan_dft_r2c_1d((int)n, x, X, FFTW_ESTIMATE | FFTW_UNALIGNED);
+        p->inv_any = fftwf_plan_dft_c2r_1d((int)n, X, x, FFTW_ESTIMATE | FFTW_UNALIGNED);
     }
     fftwf_free(x);
     fftwf_free(X);
-    if (!p->fwd || !p->inv) {
+    if (!p->fwd || !p->inv || !p->fwd_any || !p->inv_any) {
         free(p);
         return NULL;
     }
@@ -94,7 +97,8 @@ size_t vx_fft_len(const vx_fft *p) { return p->n; }
 void vx_fft_forward(const vx_fft *p, const float *in, vx_cpx *out)
 {
 #ifdef VX_FFT_FFTW
-    fftwf_execute_dft_r2c(p->fwd, (float *)in, (fftwf_complex *)out);
+    int aligned = fftwf_alignment_of((float *)in) == 0 && fftwf_alignment_of((float *)out) == 0;
+    fftwf_execute_dft_r2c(aligned ? p->fwd : p->fwd_any, (float *)in, (fftwf_complex *)out);
 #else
     kiss_fftr(states_for(p->n)->fwd, in, (kiss_fft_cpx *)out);
 #endif
@@ -103,10 +107,17 @@ void vx_fft_forward(const vx_fft *p, const float *in, vx_cpx *out)
 void vx_fft_inverse(const vx_fft *p, vx_cpx *in, float *out)
 {
 #ifdef VX_FFT_FFTW
-    fftwf_execute_dft_c2r(p->inv, (fftwf_complex *)in, out);
+    int aligned = fftwf_alignment_of((float *)in) == 0 && fftwf_alignment_of(out) == 0;
+    fftwf_execute_dft_c2r(aligned ? p->inv : p->inv_any, (fftwf_complex *)in, out);
 #else
     kiss_fftri(states_for(p->n)->inv, (const kiss_fft_cpx *)in, out);
 #endif
+}
+
+void *vx_fft_alloc(size_t bytes)
+{
+    void *p = NULL;
+    return posix_memalign(&p, 64, bytes ? bytes : 1) ? NULL : p;
 }
 
 size_t vx_fft_fast_len(size_t n)

@@ -28,6 +28,11 @@ void vx_fft_forward(const vx_fft *p, const float *in, vx_cpx *out);
  * bins 0 and n/2 are ignored. `in` may be overwritten (FFTW does). */
 void vx_fft_inverse(const vx_fft *p, vx_cpx *in, float *out);
 
+/* Memory for signals and spectra that are transformed often: aligned for SIMD transforms
+ * (FFTW's aligned plans are about 2.5 times faster). Release with free(). NULL when out
+ * of memory. */
+void *vx_fft_alloc(size_t bytes);
+
 /* Smallest even length >= n whose factors are 2, 3, 5 and 7 only: fast in both backends. */
 size_t vx_fft_fast_len(size_t n);
 

@@ -35,16 +35,19 @@ struct vx_comp {
     unsigned char *flag; /* attack/release choice and active static-curve branch */
     double *ggla, *work; /* backward: dL/d(gla), dL/d(gpad) */
     const vx_fft *plan;  /* BLOCK-point real FFT */
-    float fbuf[BLOCK];
-    vx_cpx WF[NBIN], DWF[NBIN]; /* spectra of the far taps w, dw */
-    vx_cpx S[NBIN], X[NBIN];    /* spectrum of one block, a product */
+    _Alignas(64) float fbuf[BLOCK]; /* aligned for SIMD transforms (vx_fft_alloc) */
+    _Alignas(64) vx_cpx WF[NBIN];   /* spectra of the far taps w, dw */
+    _Alignas(64) vx_cpx DWF[NBIN];
+    _Alignas(64) vx_cpx S[NBIN];    /* spectrum of one block, a product */
+    _Alignas(64) vx_cpx X[NBIN];
 };
 
 vx_comp *vx_comp_create(size_t max_len)
 {
-    vx_comp *c = calloc(1, sizeof *c);
+    vx_comp *c = vx_fft_alloc(sizeof *c);
     if (!c)
         return NULL;
+    memset(c, 0, sizeof *c);
     size_t m = max_len ? max_len : 1, np = m + VX_COMP_TAPS - 1;
     c->max_len = max_len;
     c->plan = vx_fft_get(BLOCK);

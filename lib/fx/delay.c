@@ -47,16 +47,16 @@ vx_delay *vx_delay_create(size_t len)
     d->nbins = len / 2 + 1;
     d->plan = vx_fft_get(len);
     d->nthreads = omp_get_max_threads();
-    d->pulse = malloc(len * sizeof *d->pulse);
-    d->shaped = malloc(len * sizeof *d->shaped);
-    d->gbuf = malloc(len * sizeof *d->gbuf);
-    d->p = malloc(d->nbins * sizeof *d->p);
-    d->part = malloc((size_t)d->nthreads * NPART * sizeof *d->part);
+    d->pulse = vx_fft_alloc(len * sizeof *d->pulse);
+    d->shaped = vx_fft_alloc(len * sizeof *d->shaped);
+    d->gbuf = vx_fft_alloc(len * sizeof *d->gbuf);
+    d->p = vx_fft_alloc(d->nbins * sizeof *d->p);
+    d->part = vx_fft_alloc((size_t)d->nthreads * NPART * sizeof *d->part);
     int ok = d->plan && d->pulse && d->shaped && d->gbuf && d->p && d->part;
     for (int j = 0; j < 2; j++) {
-        d->fbuf[j] = malloc(len * sizeof *d->fbuf[j]);
-        d->h[j] = malloc(len * sizeof *d->h[j]);
-        d->cbuf[j] = malloc(d->nbins * sizeof *d->cbuf[j]);
+        d->fbuf[j] = vx_fft_alloc(len * sizeof *d->fbuf[j]);
+        d->h[j] = vx_fft_alloc(len * sizeof *d->h[j]);
+        d->cbuf[j] = vx_fft_alloc(d->nbins * sizeof *d->cbuf[j]);
         ok = ok && d->fbuf[j] && d->h[j] && d->cbuf[j];
     }
     if (!ok) {

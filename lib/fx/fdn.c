@@ -104,14 +104,15 @@ vx_fdn *vx_fdn_create(size_t len)
     if (!f)
         return NULL;
     f->len = len;
+    f->f32_grid = 1; /* as the presets were trained: see vx_fdn_set_f32_grid */
     f->nbins = len / 2 + 1;
     f->plan = vx_fft_get(len);
     f->nthreads = omp_get_max_threads();
     f->acc = malloc((size_t)f->nthreads * NACC * sizeof *f->acc);
     int ok = f->plan && f->acc;
     for (int j = 0; j < NIR; j++) {
-        f->spec[j] = malloc(f->nbins * sizeof *f->spec[j]);
-        f->pre[j] = malloc(len * sizeof *f->pre[j]);
+        f->spec[j] = vx_fft_alloc(f->nbins * sizeof *f->spec[j]);
+        f->pre[j] = vx_fft_alloc(len * sizeof *f->pre[j]);
         f->eq[j] = vx_peq_create(vx_peq_fdn_kinds, VX_FDNEQ_BANDS, len);
         ok = ok && f->spec[j] && f->pre[j] && f->eq[j];
     }

@@ -1,6 +1,7 @@
 /* Listing of run_<N>/fit.json under a log root (see logdir.h). */
 #include "io/logdir.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -116,4 +117,40 @@ void vx_logdir_free(vx_logdir_run *runs, size_t n)
         free(runs[i].track);
     }
     free(runs);
+}
+
+static int make_dir(const char *path, vx_err *e)
+{
+    if (mkdir(path, 0777) && errno != EEXIST)
+        return vx_err_set(e, "%s: %s", path, strerror(errno));
+    return 0;
+}
+
+int vx_logdir_new_run(const char *root, const char *track, char *dir, size_t n, vx_err *e)
+{
+    char parent[4096];
+    snprintf(parent, sizeof parent, "%s/%s", root, track);
+    if (make_dir(root, e) || make_dir(parent, e))
+        return -1;
+    long next = 0;
+    DIR *d = opendir(parent);
+    if (!d)
+        return vx_err_set(e, "%s: %s", parent, strerror(errno));
+    for (struct dirent *de; (de = readdir(d));) {
+        char *end;
+        if (strncmp(de->d_name, "run_", 4) || !isdigit((unsigned char)de->d_name[4]))
+            continue;
+        long k = strtol(de->d_name + 4, &end, 10);
+        if (!*end && k + 1 > next)
+            next = k + 1;
+    }
+    closedir(d);
+    for (;; next++) { /* mkdir is atomic: a folder another fit took is skipped */
+        if ((size_t)snprintf(dir, n, "%s/run_%ld", parent, next) >= n)
+            return vx_err_set(e, "%s: path too long", parent);
+        if (mkdir(dir, 0777) == 0)
+            return 0;
+        if (errno != EEXIST)
+            return vx_err_set(e, "%s: %s", dir, strerror(errno));
+    }
 }

@@ -22,4 +22,9 @@ int vx_logdir_list(const char *root, vx_logdir_run **runs, size_t *n, size_t *n_
                    vx_err *e);
 void vx_logdir_free(vx_logdir_run *runs, size_t n);
 
+/* Makes root/<track>/run_<N> for a new run, N = 1 + the largest existing (0 for the
+ * first), creating root and root/<track> as needed; safe against fits of the same track
+ * starting together. The folder's path goes to dir (size n). Returns 0, or -1 with e set. */
+int vx_logdir_new_run(const char *root, const char *track, char *dir, size_t n, vx_err *e);
+
 #endif

@@ -1,0 +1,380 @@
+/* vx-fit: retrieve the DiffVox preset of one dry/wet pair by gradient descent. */
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <omp.h>
+
+#include "fit.h"
+#include "io/audio.h"
+#include "io/cli.h"
+#include "io/logdir.h"
+#include "io/ndjson.h"
+#include "pair.h"
+#include "preset.h"
+
+static const char usage[] = "vx-fit [options] PAIRS\n"
+                            "       vx-fit [options] --dry DRY --wet WET";
+static const char help[] =
+    "Fit the DiffVox effects chain to a dry/wet pair: Adam on the training loss (multi-\n"
+    "resolution STFT, sum/difference, level differences) with exact gradients, keeping the\n"
+    "parameters of the lowest loss. PAIRS is a pair record file from vx-pair (- for stdin);\n"
+    "with several records, -k picks one. The fit record goes to standard output.\n\n"
+    "  -k, --pick WHICH      the pair of PAIRS: 0-based index or its id\n"
+    "      --dry FILE        dry (mono or stereo) recording, instead of PAIRS\n"
+    "      --wet FILE        processed stereo recording, instead of PAIRS\n"
+    "      --shift N         alignment shift for --dry/--wet (default: computed)\n"
+    "      --as-is           use the audio exactly as given: no alignment, no loudness\n"
+    "                        normalisation (it must already be prepared)\n"
+    "  -n, --steps N         optimisation steps (default 2000)\n"
+    "      --lr X            Adam learning rate (default 0.01)\n"
+    "  -b, --batch N         most chunks per step (default 35)\n"
+    "  -s, --seed N          seed of the FDN's initial values and the batch draws (default 0)\n"
+    "      --chunk S         chunk length in seconds (default 12)\n"
+    "      --overlap S       leading part of each chunk left out of the loss (default 5)\n"
+    "  -j, --threads N       threads (default: all cores)\n"
+    "  -i, --init PRESET     start from this preset instead of DiffVox's initial values\n"
+    "      --init-pick WHICH the preset of an --init set\n"
+    "      --grad            print the loss, its parts and its gradient at the start, and exit\n"
+    "  -o, --output FILE     write the record to FILE\n"
+    "      --log-dir DIR     also write DIR/<track>/run_N/fit.json (N = 0, 1, ...)\n"
+    "  -q, --quiet           no progress line\n"
+    "      --help, --version\n";
+
+enum { OPT_DRY = 256, OPT_WET, OPT_SHIFT, OPT_ASIS, OPT_LR, OPT_CHUNK, OPT_OVERLAP, OPT_INITPICK,
+       OPT_GRAD, OPT_LOGDIR };
+
+typedef struct {
+    const char *pairs, *pick, *dry, *wet, *init, *init_pick, *output, *log_dir;
+    long shift;
+    int has_shift, as_is, grad, quiet, threads;
+    vx_fit_settings set;
+} options;
+
+static options parse(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"pick", required_argument, 0, 'k'}, {"dry", required_argument, 0, OPT_DRY},
+        {"wet", required_argument, 0, OPT_WET}, {"shift", required_argument, 0, OPT_SHIFT},
+        {"as-is", no_argument, 0, OPT_ASIS}, {"steps", required_argument, 0, 'n'},
+        {"lr", required_argument, 0, OPT_LR}, {"batch", required_argument, 0, 'b'},
+        {"seed", required_argument, 0, 's'}, {"chunk", required_argument, 0, OPT_CHUNK},
+        {"overlap", required_argument, 0, OPT_OVERLAP}, {"threads", required_argument, 0, 'j'},
+        {"init", required_argument, 0, 'i'}, {"init-pick", required_argument, 0, OPT_INITPICK},
+        {"grad", no_argument, 0, OPT_GRAD}, {"output", required_argument, 0, 'o'},
+        {"log-dir", required_argument, 0, OPT_LOGDIR}, {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
+    options o = {.set = vx_fit_defaults(), .output = "-"};
+    int c;
+    while ((c = getopt_long(argc, argv, "k:n:b:s:j:i:o:q", opts, NULL)) != -1) {
+        switch (c) {
+        case 'k': o.pick = optarg; break;
+        case OPT_DRY: o.dry = optarg; break;
+        case OPT_WET: o.wet = optarg; break;
+        case OPT_SHIFT: o.shift = vx_cli_long("--shift", optarg, -100000000L, 100000000L, usage), o.has_shift = 1; break;
+        case OPT_ASIS: o.as_is = 1; break;
+        case 'n': o.set.steps = (int)vx_cli_long("--steps", optarg, 0, 10000000, usage); break;
+        case OPT_LR: o.set.lr = vx_cli_double("--lr", optarg, 1e-9, 10, usage); break;
+        case 'b': o.set.batch = (int)vx_cli_long("--batch", optarg, 1, 10000, usage); break;
+        case 's': o.set.seed = (uint64_t)vx_cli_long("--seed", optarg, 0, 0x7fffffffffffffffL, usage); break;
+        case OPT_CHUNK: o.set.chunk_s = vx_cli_double("--chunk", optarg, 0.1, 3600, usage); break;
+        case OPT_OVERLAP: o.set.overlap_s = vx_cli_double("--overlap", optarg, 0, 3600, usage); break;
+        case 'j': o.threads = (int)vx_cli_long("--threads", optarg, 1, 1024, usage); break;
+        case 'i': o.init = optarg; break;
+        case OPT_INITPICK: o.init_pick = optarg; break;
+        case OPT_GRAD: o.grad = 1; break;
+        case 'o': o.output = optarg; break;
+        case OPT_LOGDIR: o.log_dir = optarg; break;
+        case 'q': o.quiet = 1; break;
+        case 'h': vx_cli_common("--help", usage, help); break;
+        case 'V': vx_cli_common("--version", usage, help); break;
+        default: vx_usage_error(usage, "unknown option");
+        }
+    }
+    if (o.dry || o.wet) {
+        if (!o.dry || !o.wet || optind != argc)
+            vx_usage_error(usage, "--dry and --wet go together, without PAIRS");
+    } else if (argc - optind != 1) {
+        vx_usage_error(usage, "expected PAIRS, or --dry and --wet");
+    } else {
+        o.pairs = argv[optind];
+    }
+    if (o.set.overlap_s >= o.set.chunk_s)
+        vx_usage_error(usage, "--overlap must be shorter than --chunk");
+    return o;
+}
+
+/* The pair record to fit: from PAIRS, or made from --dry/--wet. */
+static cJSON *pair_record(const options *o)
+{
+    vx_err e;
+    if (o->dry) {
+        cJSON *rec = cJSON_CreateObject();
+        const char *base = strrchr(o->wet, '/');
+        char track[4096];
+        snprintf(track, sizeof track, "%s", base ? base + 1 : o->wet);
+        char *dot = strrchr(track, '.');
+        if (dot)
+            *dot = 0;
+        cJSON_AddStringToObject(rec, "type", "pair");
+        cJSON_AddStringToObject(rec, "id", track);
+        cJSON_AddStringToObject(rec, "track", track);
+        cJSON_AddStringToObject(rec, "dry", o->dry);
+        cJSON_AddStringToObject(rec, "wet", o->wet);
+        if (o->has_shift)
+            cJSON_AddNumberToObject(rec, "shift", (double)o->shift);
+        return rec;
+    }
+    vx_ndjson_reader *r = vx_ndjson_open(o->pairs, &e);
+    if (!r)
+        vx_die_err(&e);
+    cJSON *rec = NULL, *found = NULL;
+    long index = -1;
+    if (o->pick && strspn(o->pick, "0123456789") == strlen(o->pick))
+        index = strtol(o->pick, NULL, 10);
+    int got, count = 0;
+    for (long i = 0; (got = vx_ndjson_next(r, &rec, &e)) == 1; i++, count++) {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(rec, "id");
+        int match = !o->pick || i == index || (cJSON_IsString(id) && !strcmp(id->valuestring, o->pick));
+        if (match && !found)
+            found = rec;
+        else
+            cJSON_Delete(rec);
+    }
+    if (got < 0)
+        vx_die_err(&e);
+    vx_ndjson_close(r);
+    if (!found)
+        vx_die(VX_EXIT_DATA, "%s: %s", o->pairs, o->pick ? "no such pair" : "no pair record");
+    if (!o->pick && count > 1)
+        vx_die(VX_EXIT_DATA, "%s: holds %d pairs: choose one with -k", o->pairs, count);
+    return found;
+}
+
+static const char *str_field(const cJSON *rec, const char *key, const char *src)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, key);
+    if (!cJSON_IsString(v))
+        vx_die(VX_EXIT_DATA, "%s: the pair record has no \"%s\" path", src, key);
+    return v->valuestring;
+}
+
+/* Loads and prepares the audio of the pair record; fills the record's measured fields. */
+static void load_pair(const options *o, cJSON *rec, vx_pair *p)
+{
+    vx_err e;
+    const char *src = o->pairs ? o->pairs : "--dry/--wet";
+    vx_audio dry, wet;
+    if (vx_audio_read(str_field(rec, "dry", src), NULL, (int)VX_FS, &dry, &e) ||
+        vx_audio_read(str_field(rec, "wet", src), NULL, (int)VX_FS, &wet, &e))
+        vx_die_err(&e);
+    const cJSON *sj = cJSON_GetObjectItemCaseSensitive(rec, "shift");
+    long shift = cJSON_IsNumber(sj) ? (long)sj->valuedouble : 0;
+    int given = cJSON_IsNumber(sj) || o->as_is;
+    if (o->as_is) {
+        /* audio as given: crop, mono dry, stereo wet, no roll, no gain */
+        if (wet.channels != 2)
+            vx_die(VX_EXIT_DATA, "%s: wet is %s; DiffVox targets are stereo", str_field(rec, "wet", src),
+                   wet.channels == 1 ? "mono" : "not stereo");
+        memset(p, 0, sizeof *p);
+        p->frames = dry.frames < wet.frames ? dry.frames : wet.frames;
+        p->rate = (int)VX_FS;
+        p->dry = malloc(dry.frames * sizeof *p->dry);
+        p->wet = malloc(2 * p->frames * sizeof *p->wet);
+        if (!p->dry || !p->wet)
+            vx_die(VX_EXIT_DATA, "out of memory");
+        vx_audio_mixdown(&dry, p->dry);
+        for (size_t t = 0; t < p->frames; t++)
+            p->wet[t] = wet.data[2 * t], p->wet[p->frames + t] = wet.data[2 * t + 1];
+    } else if (vx_pair_prepare(&dry, &wet, given ? &shift : NULL, -18.0, p, &e)) {
+        vx_die_err(&e);
+    } else {
+        cJSON_DeleteItemFromObjectCaseSensitive(rec, "shift");
+        cJSON_AddNumberToObject(rec, "shift", (double)p->shift);
+        cJSON_DeleteItemFromObjectCaseSensitive(rec, "gain_dry_db");
+        cJSON_AddNumberToObject(rec, "gain_dry_db", p->gain_dry_db);
+        cJSON_DeleteItemFromObjectCaseSensitive(rec, "gain_wet_db");
+        cJSON_AddNumberToObject(rec, "gain_wet_db", p->gain_wet_db);
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(rec, "frames");
+    cJSON_AddNumberToObject(rec, "frames", (double)p->frames);
+    vx_audio_free(&dry);
+    vx_audio_free(&wet);
+}
+
+static void iso_now(char *buf, size_t n)
+{
+    time_t t = time(NULL);
+    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static cJSON *parts_json(const double *parts)
+{
+    static const char *names[VX_PARTS] = {"mss_lr", "mss_ms", "mldr_lr", "mldr_ms", "delay_reg"};
+    cJSON *j = cJSON_CreateObject();
+    for (int i = 0; i < VX_PARTS; i++)
+        cJSON_AddItemToObject(j, names[i], vx_json_double(parts[i]));
+    return j;
+}
+
+static void write_out(const options *o, const cJSON *rec)
+{
+    FILE *fp = vx_out_open(o->output);
+    vx_out_record(fp, rec);
+    vx_out_close(fp);
+}
+
+/* --grad: the loss and gradient at the starting point, one record. */
+static void print_gradient(const options *o, vx_fit *fit, const double *raw, cJSON *rec)
+{
+    vx_err e;
+    vx_fit_eval ev;
+    if (vx_fit_evaluate(fit, raw, VX_ETA_RAW_INIT, NULL, 0, &ev, &e))
+        vx_die_err(&e);
+    cJSON *g = cJSON_CreateObject();
+    cJSON_AddStringToObject(g, "type", "gradient");
+    cJSON_AddItemToObject(g, "pair", rec);
+    cJSON_AddItemToObject(g, "loss", vx_json_double(ev.loss));
+    cJSON_AddItemToObject(g, "parts", parts_json(ev.parts));
+    cJSON_AddItemToObject(g, "grad_raw", vx_json_array(ev.graw, VX_NRAW, 0));
+    cJSON_AddItemToObject(g, "grad_eta", vx_json_double(ev.geta));
+    cJSON_AddItemToObject(g, "raw", vx_json_array(raw, VX_NRAW, 0));
+    cJSON_AddItemToObject(g, "eta_raw", vx_json_double(VX_ETA_RAW_INIT));
+    cJSON_AddNumberToObject(g, "chunks", (double)vx_fit_chunks_active(fit));
+    write_out(o, g);
+    cJSON_Delete(g);
+}
+
+static volatile sig_atomic_t stop_signal;
+
+/* The optimisation loop with its progress line; returns the termination reason or NULL. */
+static char *run(const options *o, vx_fit *fit, const double *raw)
+{
+    vx_fit_start(fit, raw, VX_ETA_RAW_INIT);
+    double t0 = now_s();
+    char reason[600];
+    for (int step = 0; step < o->set.steps; step++) {
+        if (stop_signal) {
+            snprintf(reason, sizeof reason, "interrupted by %s at step %d",
+                     stop_signal == SIGINT ? "SIGINT" : "SIGTERM", step);
+            return strdup(reason);
+        }
+        vx_fit_progress p;
+        vx_err e;
+        if (vx_fit_step(fit, &p, &e)) {
+            snprintf(reason, sizeof reason, "stopped at step %d: %s", step + 1, e.msg);
+            return strdup(reason);
+        }
+        double el = now_s() - t0, rate = (step + 1) / el, left = (o->set.steps - step - 1) / rate;
+        vx_progress("step %d/%d  loss %.4f  best %.4f (step %d)  %.2f steps/s  %d:%02d left", p.step,
+                    o->set.steps, p.loss, p.best_loss, p.best_step + 1, rate, (int)left / 60, (int)left % 60);
+    }
+    vx_progress_done();
+    return NULL;
+}
+
+static cJSON *settings_json(const options *o, const vx_fit *fit)
+{
+    cJSON *s = cJSON_CreateObject();
+    cJSON_AddNumberToObject(s, "steps", o->set.steps);
+    cJSON_AddNumberToObject(s, "lr", o->set.lr);
+    cJSON_AddNumberToObject(s, "batch", o->set.batch);
+    cJSON_AddNumberToObject(s, "seed", (double)o->set.seed);
+    cJSON_AddNumberToObject(s, "chunk", o->set.chunk_s);
+    cJSON_AddNumberToObject(s, "overlap", o->set.overlap_s);
+    cJSON_AddNumberToObject(s, "threads", o->threads);
+    cJSON_AddNumberToObject(s, "chunks", (double)vx_fit_chunks_total(fit));
+    cJSON_AddNumberToObject(s, "active_chunks", (double)vx_fit_chunks_active(fit));
+    cJSON_AddBoolToObject(s, "as_is", o->as_is);
+    if (o->init)
+        cJSON_AddStringToObject(s, "init", o->init);
+    return s;
+}
+
+static void write_log_dir(const options *o, const cJSON *rec)
+{
+    vx_err e;
+    char dir[4096], path[4200];
+    const cJSON *track = cJSON_GetObjectItemCaseSensitive(rec, "track");
+    if (!cJSON_IsString(track))
+        track = cJSON_GetObjectItemCaseSensitive(rec, "id");
+    if (vx_logdir_new_run(o->log_dir, cJSON_IsString(track) ? track->valuestring : "pair", dir, sizeof dir, &e))
+        vx_die_err(&e);
+    snprintf(path, sizeof path, "%s/fit.json", dir);
+    FILE *fp = vx_out_open(path);
+    vx_out_record(fp, rec);
+    vx_out_close(fp);
+}
+
+int main(int argc, char **argv)
+{
+    vx_cli_start(argv[0], &stop_signal);
+    options o = parse(argc, argv);
+    vx_progress_quiet(o.quiet);
+    if (o.threads)
+        omp_set_num_threads(o.threads);
+    vx_err e;
+    double raw[VX_NRAW];
+    if (o.init) {
+        if (vx_preset_load(o.init, o.init_pick, raw, NULL, &e))
+            vx_die_err(&e);
+    } else {
+        vx_fit_initial(o.set.seed, raw);
+    }
+    cJSON *rec = pair_record(&o);
+    vx_pair pair;
+    load_pair(&o, rec, &pair);
+    vx_fit *fit = vx_fit_create(pair.dry, pair.wet, pair.wet + pair.frames, pair.frames, &o.set, &e);
+    if (!fit)
+        vx_die(VX_EXIT_DATA, "%s: %s", o.pairs ? o.pairs : o.wet, e.msg);
+    if (o.grad) {
+        print_gradient(&o, fit, raw, rec);
+        return 0;
+    }
+    char started[32], finished[32];
+    iso_now(started, sizeof started);
+    char *reason = run(&o, fit, raw);
+    iso_now(finished, sizeof finished);
+
+    double eta_raw;
+    const double *best = vx_fit_best(fit, &eta_raw);
+    size_t nloss;
+    const double *losses = vx_fit_losses(fit, &nloss);
+    vx_preset_put(rec, nloss ? best : raw, 0); /* "raw" and "fx" as a preset has them */
+    cJSON_ReplaceItemInObjectCaseSensitive(rec, "type", cJSON_CreateString("fit"));
+    cJSON_AddItemToObject(rec, "eta", vx_json_double(-log1p(exp(eta_raw))));
+    cJSON_AddItemToObject(rec, "losses", vx_json_array(losses, (int)nloss, 0));
+    double lowest = INFINITY;
+    int lowest_step = -1;
+    for (size_t i = 0; i < nloss; i++)
+        if (losses[i] < lowest)
+            lowest = losses[i], lowest_step = (int)i;
+    cJSON_AddItemToObject(rec, "lowest_loss", nloss ? vx_json_double(lowest) : cJSON_CreateNull());
+    cJSON_AddNumberToObject(rec, "lowest_step", lowest_step);
+    cJSON_AddItemToObject(rec, "terminated_by", reason ? cJSON_CreateString(reason) : cJSON_CreateNull());
+    cJSON_AddStringToObject(rec, "started", started);
+    cJSON_AddStringToObject(rec, "finished", finished);
+    cJSON_AddItemToObject(rec, "settings", settings_json(&o, fit));
+    if (o.log_dir)
+        write_log_dir(&o, rec);
+    write_out(&o, rec);
+    if (reason) {
+        fprintf(stderr, "%s: %s: wrote the best state (step %d, loss %.6g)\n", vx_cli_name(), reason,
+                lowest_step + 1, lowest);
+        free(reason);
+        return stop_signal ? 128 + stop_signal : VX_EXIT_DATA;
+    }
+    cJSON_Delete(rec);
+    vx_fit_free(fit);
+    vx_pair_free(&pair);
+    return 0;
+}
