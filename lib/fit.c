@@ -261,8 +261,9 @@ int vx_fit_evaluate(vx_fit *f, const double *raw, double eta_raw, const size_t *
         memset(f->lanes[i].acc[1], 0, bins * sizeof(vx_cpx));
     }
     int bad = 0;
-    /* One chunk uses both cores inside its stages; several chunks use one core each. */
-#pragma omp parallel for schedule(dynamic) if (n > 1) reduction(| : bad)
+    /* One chunk uses both cores inside its stages; several chunks use one core each, in a
+     * fixed assignment so that the sums (and the fit) repeat exactly for a thread count. */
+#pragma omp parallel for schedule(static, 1) if (n > 1) reduction(| : bad)
     for (size_t j = 0; j < n; j++)
         bad |= chunk_forward(f, &f->slots[j], &f->lanes[omp_get_thread_num()], &fx, which ? which[j] : j);
     vx_loss_work *items[n];
@@ -271,7 +272,7 @@ int vx_fit_evaluate(vx_fit *f, const double *raw, double eta_raw, const size_t *
     vx_loss_batch batch;
     if (bad || vx_loss_combine(f->L, items, n, &batch))
         return vx_err_set(e, "the compressor's parameters are outside their ranges");
-#pragma omp parallel for schedule(dynamic) if (n > 1) reduction(| : bad)
+#pragma omp parallel for schedule(static, 1) if (n > 1) reduction(| : bad)
     for (size_t j = 0; j < n; j++)
         bad |= chunk_backward(f, &f->slots[j], &f->lanes[omp_get_thread_num()], &batch);
     /* Sum the lanes into lane 0, then differentiate the response once. */

@@ -1,0 +1,336 @@
+/* The DiffVox loss over a batch of stereo items (spec/pipeline.md §1.2-1.7): A-weighting,
+ * STFT terms and level-difference terms put together, the batch combination, and the
+ * backward pass that turns the combined factors into each item's gradient. */
+#include "loss/total.h"
+#include "loss/aweight.h"
+#include "loss/mldr.h"
+#include "params.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct vx_loss {
+    size_t len;
+    vx_loss_config cfg;
+    float taps[VX_AWEIGHT_TAPS];
+    vx_mrstft *stft;
+    vx_ldr ldr[VX_LDR_PAIRS];
+    int slots;          /* level-difference rows computed at once (threads, at most 4) */
+    size_t work_floats; /* scratch of a work: A-weighted signals, envelopes, pads */
+};
+
+struct vx_loss_target {
+    const vx_loss *loss;
+    float *cache; /* magnitudes (vx_mrstft_target) */
+    float *q;     /* level ratios: VX_LDR_ROWS x VX_LDR_PAIRS x len */
+    vx_mrstft_sums sums;
+};
+
+struct vx_loss_work {
+    const vx_loss *loss;
+    const vx_loss_target *target; /* of the last forward; NULL before the first */
+    vx_cpx *store;                /* prediction spectra */
+    float *ldr_grad;              /* VX_LDR_ROWS x len: d(level-difference sum)/d(row) */
+    float *scratch;
+    vx_mrstft_sums sums;
+    double ldr_sum[2]; /* sum of |d_P - d_Y| over pairs, rows and samples: L/R, mid/side */
+};
+
+/* Which of the two level-difference terms a row belongs to. */
+static int ldr_term(int row) { return row == VX_LDR_LEFT || row == VX_LDR_RIGHT ? 0 : 1; }
+
+vx_loss_config vx_loss_config_diffvox(void)
+{
+    return (vx_loss_config){.nres = 3,
+                            .nfft = {128, 512, 2048},
+                            .hop = {32, 128, 512},
+                            .tau_short_ms = {50, 100},
+                            .tau_long_ms = {1000, 2000},
+                            .w = {1.0, 0.5, 0.5, 0.25}};
+}
+
+vx_loss *vx_loss_create(size_t len, const vx_loss_config *cfg)
+{
+    vx_loss_config dflt = vx_loss_config_diffvox();
+    if (!cfg)
+        cfg = &dflt;
+    if (len == 0)
+        return NULL;
+    vx_loss *L = calloc(1, sizeof *L);
+    if (!L)
+        return NULL;
+    L->len = len;
+    L->cfg = *cfg;
+    L->stft = vx_mrstft_create(len, cfg->nres, cfg->nfft, cfg->hop);
+    if (!L->stft || vx_aweight_design(L->taps)) {
+        vx_loss_free(L);
+        return NULL;
+    }
+    for (int i = 0; i < VX_LDR_PAIRS; i++)
+        vx_ldr_init(&L->ldr[i], cfg->tau_short_ms[i], cfg->tau_long_ms[i], VX_FS);
+    /* forward: the A-weighted prediction, then the envelopes of `slots` rows at once;
+     * backward: the A-weighted gradient and the STFT pads */
+    int threads = omp_get_max_threads();
+    L->slots = threads < VX_LDR_ROWS ? threads : VX_LDR_ROWS;
+    size_t fwd = 2 * len, ldr = (size_t)L->slots * 2 * VX_LDR_PAIRS * len;
+    size_t bwd = 2 * len + vx_mrstft_scratch_floats(L->stft);
+    fwd = fwd > ldr ? fwd : ldr;
+    L->work_floats = fwd > bwd ? fwd : bwd;
+    return L;
+}
+
+void vx_loss_free(vx_loss *L)
+{
+    if (!L)
+        return;
+    vx_mrstft_free(L->stft);
+    free(L);
+}
+
+size_t vx_loss_len(const vx_loss *L) { return L->len; }
+
+vx_loss_target *vx_loss_target_create(const vx_loss *L, const float *yl, const float *yr)
+{
+    size_t len = L->len, np = VX_LDR_PAIRS;
+    vx_loss_target *t = calloc(1, sizeof *t);
+    /* the A-weighted target, then the long envelopes of every row */
+    float *tmp = malloc(VX_LDR_ROWS * np * len * sizeof *tmp);
+    if (!t || !tmp || !(t->cache = malloc(vx_mrstft_cache_floats(L->stft) * sizeof *t->cache)) ||
+        !(t->q = malloc(VX_LDR_ROWS * np * len * sizeof *t->q))) {
+        free(tmp);
+        vx_loss_target_free(t);
+        return NULL;
+    }
+    t->loss = L;
+    vx_aweight_apply(L->taps, yl, tmp, len);
+    vx_aweight_apply(L->taps, yr, tmp + len, len);
+    vx_mrstft_target(L->stft, tmp, tmp + len, t->cache, &t->sums);
+#pragma omp parallel for schedule(static)
+    for (int row = 0; row < VX_LDR_ROWS; row++)
+        vx_ldr_target(L->ldr, vx_ldr_row_mix(row), yl, yr, len, t->q + row * np * len,
+                      tmp + row * np * len);
+    free(tmp);
+    return t;
+}
+
+void vx_loss_target_free(vx_loss_target *t)
+{
+    if (!t)
+        return;
+    free(t->cache);
+    free(t->q);
+    free(t);
+}
+
+vx_loss_work *vx_loss_work_create(const vx_loss *L)
+{
+    vx_loss_work *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->loss = L;
+    w->store = vx_fft_alloc(vx_mrstft_store_cpx(L->stft) * sizeof *w->store);
+    w->ldr_grad = malloc(VX_LDR_ROWS * L->len * sizeof *w->ldr_grad);
+    w->scratch = malloc(L->work_floats * sizeof *w->scratch);
+    if (!w->store || !w->ldr_grad || !w->scratch) {
+        vx_loss_work_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void vx_loss_work_free(vx_loss_work *w)
+{
+    if (!w)
+        return;
+    free(w->store);
+    free(w->ldr_grad);
+    free(w->scratch);
+    free(w);
+}
+
+int vx_loss_forward(vx_loss_work *w, const vx_loss_target *t, const float *pl, const float *pr)
+{
+    const vx_loss *L = w->loss;
+    if (t->loss != L)
+        return -1;
+    size_t len = L->len, np = VX_LDR_PAIRS;
+    float *awl = w->scratch, *awr = w->scratch + len;
+    vx_aweight_apply(L->taps, pl, awl, len);
+    vx_aweight_apply(L->taps, pr, awr, len);
+    vx_mrstft_forward(L->stft, awl, awr, t->cache, w->store, &w->sums);
+
+    /* level differences, one row per task and a slot of the scratch per thread (the
+     * A-weighted signals are no longer needed) */
+    double row_sum[VX_LDR_ROWS];
+    memset(w->ldr_grad, 0, VX_LDR_ROWS * len * sizeof *w->ldr_grad);
+#pragma omp parallel for schedule(static) num_threads(L->slots)
+    for (int row = 0; row < VX_LDR_ROWS; row++) {
+        float *work = w->scratch + (size_t)omp_get_thread_num() * 2 * np * len;
+        row_sum[row] = vx_ldr_forward_backward(L->ldr, vx_ldr_row_mix(row), pl, pr,
+                                               t->q + row * np * len, len,
+                                               w->ldr_grad + row * len, work);
+    }
+    w->ldr_sum[0] = w->ldr_sum[1] = 0;
+    for (int row = 0; row < VX_LDR_ROWS; row++)
+        w->ldr_sum[ldr_term(row)] += row_sum[row];
+    w->target = t;
+    return 0;
+}
+
+/* Parts and backward factors from batch-wide sums (§1.3-1.7). s holds num, den and lm
+ * summed over the n items, ldr the two level-difference sums. */
+static void combine_sums(const vx_loss *L, const vx_mrstft_sums *s, const double ldr[2],
+                         size_t n, vx_loss_batch *b)
+{
+    const vx_loss_config *c = &L->cfg;
+    static const double rows[VX_MRSTFT_GROUPS] = {2, 1, 1}; /* rows per item of each group */
+    /* weight of a group's SC + LM in the total: mss_lr averages over resolutions, mss_ms
+     * also over its two branches */
+    const double wg[VX_MRSTFT_GROUPS] = {c->w.mss_lr / c->nres, c->w.mss_ms / (2.0 * c->nres),
+                                         c->w.mss_ms / (2.0 * c->nres)};
+    vx_loss_parts *p = &b->parts;
+    memset(p, 0, sizeof *p);
+    memset(&b->k, 0, sizeof b->k);
+    for (size_t r = 0; r < c->nres; r++) {
+        double term[VX_MRSTFT_GROUPS];
+        for (int g = 0; g < VX_MRSTFT_GROUPS; g++) {
+            double nel = (double)n * rows[g] * (double)vx_mrstft_cells(L->stft, r);
+            double norm_e = sqrt(s->num[r][g]), norm_y = sqrt(s->den[r][g]);
+            term[g] = norm_e / norm_y + s->lm[r][g] / nel;
+            /* d||Y - X||/dX is taken as 0 where the error is exactly 0, as torch does */
+            b->k.sc[r][g] = norm_e > 0 ? wg[g] / (norm_e * norm_y) : 0.0;
+            b->k.lm[r][g] = wg[g] / nel;
+        }
+        p->mss_lr_res[r] = term[VX_MRSTFT_LR];
+        p->mss_lr += term[VX_MRSTFT_LR] / c->nres;
+        p->mss_ms += (term[VX_MRSTFT_SUM] + term[VX_MRSTFT_DIFF]) / (2.0 * c->nres);
+    }
+    /* each pair's LDR is a mean over 2 rows x len samples per item; MLDR sums the pairs */
+    double nel = 2.0 * (double)n * (double)L->len;
+    p->mldr_lr = ldr[0] / nel;
+    p->mldr_ms = ldr[1] / nel;
+    b->k_ldr[0] = c->w.mldr_lr / nel;
+    b->k_ldr[1] = c->w.mldr_ms / nel;
+    p->total = c->w.mss_lr * p->mss_lr + c->w.mss_ms * p->mss_ms + c->w.mldr_lr * p->mldr_lr +
+               c->w.mldr_ms * p->mldr_ms;
+}
+
+/* Adds item sums a into s. */
+static void add_sums(vx_mrstft_sums *s, const vx_mrstft_sums *a)
+{
+    for (size_t r = 0; r < VX_MRSTFT_MAXRES; r++)
+        for (int g = 0; g < VX_MRSTFT_GROUPS; g++) {
+            s->num[r][g] += a->num[r][g];
+            s->den[r][g] += a->den[r][g];
+            s->lm[r][g] += a->lm[r][g];
+        }
+}
+
+int vx_loss_combine(const vx_loss *L, vx_loss_work *const *items, size_t n, vx_loss_batch *b)
+{
+    if (n == 0)
+        return -1;
+    vx_mrstft_sums s = {0};
+    double ldr[2] = {0, 0};
+    for (size_t i = 0; i < n; i++) {
+        const vx_loss_work *w = items[i];
+        if (w->loss != L || !w->target)
+            return -1;
+        vx_mrstft_sums item = w->sums;
+        memcpy(item.den, w->target->sums.den, sizeof item.den);
+        add_sums(&s, &item);
+        ldr[0] += w->ldr_sum[0];
+        ldr[1] += w->ldr_sum[1];
+    }
+    combine_sums(L, &s, ldr, n, b);
+    return 0;
+}
+
+int vx_loss_backward(vx_loss_work *w, const vx_loss_batch *b, float *gl, float *gr)
+{
+    const vx_loss *L = w->loss;
+    if (!w->target)
+        return -1;
+    size_t len = L->len;
+    float *gawl = w->scratch, *gawr = w->scratch + len;
+    vx_mrstft_backward(L->stft, w->store, w->target->cache, &b->k, w->scratch + 2 * len, gawl,
+                       gawr);
+    vx_aweight_apply(L->taps, gawl, gl, len); /* the FIR is its own adjoint */
+    vx_aweight_apply(L->taps, gawr, gr, len);
+    /* level-difference rows back to L and R through each row's mix */
+    double kl[VX_LDR_ROWS], kr[VX_LDR_ROWS];
+    for (int row = 0; row < VX_LDR_ROWS; row++) {
+        vx_ldr_mix m = vx_ldr_row_mix(row);
+        kl[row] = m.a * b->k_ldr[ldr_term(row)];
+        kr[row] = m.b * b->k_ldr[ldr_term(row)];
+    }
+    const float *g0 = w->ldr_grad, *g1 = g0 + len, *g2 = g1 + len, *g3 = g2 + len;
+#pragma omp parallel for schedule(static)
+    for (size_t n = 0; n < len; n++) {
+        gl[n] += (float)(kl[0] * g0[n] + kl[1] * g1[n] + kl[2] * g2[n] + kl[3] * g3[n]);
+        gr[n] += (float)(kr[0] * g0[n] + kr[1] * g1[n] + kr[2] * g2[n] + kr[3] * g3[n]);
+    }
+    return 0;
+}
+
+int vx_loss_eval(const float *pred, size_t pred_frames, int pred_channels, const float *target,
+                 size_t target_frames, int target_channels, const vx_loss_config *cfg,
+                 vx_loss_parts *out, vx_err *e)
+{
+    if (pred_channels != 2 || target_channels != 2)
+        return vx_err_set(e, "loss: prediction and target must be stereo, got %d and %d channels",
+                          pred_channels, target_channels);
+    if (pred_frames != target_frames)
+        return vx_err_set(e, "loss: prediction has %zu frames, target %zu", pred_frames,
+                          target_frames);
+    size_t len = pred_frames, longest = 0;
+    vx_loss_config dflt = vx_loss_config_diffvox();
+    if (!cfg)
+        cfg = &dflt;
+    for (size_t r = 0; r < cfg->nres && r < VX_MRSTFT_MAXRES; r++)
+        longest = cfg->nfft[r] > longest ? cfg->nfft[r] : longest;
+    if (len <= longest / 2)
+        return vx_err_set(e, "loss: %zu frames is too short: the %zu-point STFT needs at least %zu",
+                          len, longest, longest / 2 + 1);
+    vx_loss *L = vx_loss_create(len, cfg);
+    /* buf: prediction L, R, target L, R, then two signals of work */
+    float *buf = L ? malloc(6 * len * sizeof *buf) : NULL;
+    if (!buf) {
+        vx_loss_free(L);
+        return vx_err_set(e, "loss: out of memory for %zu frames (or a bad configuration)", len);
+    }
+    float *pl = buf, *pr = buf + len, *yl = buf + 2 * len, *yr = buf + 3 * len;
+    for (size_t n = 0; n < len; n++) {
+        pl[n] = pred[2 * n], pr[n] = pred[2 * n + 1];
+        yl[n] = target[2 * n], yr[n] = target[2 * n + 1];
+    }
+    /* level differences: every (row, pair) is an independent task */
+    size_t np = VX_LDR_PAIRS, ntask = VX_LDR_ROWS * np;
+    double sum[VX_LDR_ROWS * VX_LDR_PAIRS], ldr[2] = {0, 0};
+#pragma omp parallel for schedule(dynamic)
+    for (size_t task = 0; task < ntask; task++)
+        sum[task] = vx_ldr_compare(&L->ldr[task % np], vx_ldr_row_mix((int)(task / np)), pl, pr,
+                                   yl, yr, len);
+    int failed = 0;
+    for (size_t task = 0; task < ntask; task++) {
+        failed |= isnan(sum[task]);
+        ldr[ldr_term((int)(task / np))] += sum[task];
+    }
+    /* A-weighted prediction into the work signals, A-weighted target over the prediction's
+     * raw channels (no longer needed) */
+    float *awpl = buf + 4 * len, *awpr = buf + 5 * len, *awyl = pl, *awyr = pr;
+    vx_aweight_apply(L->taps, pl, awpl, len);
+    vx_aweight_apply(L->taps, pr, awpr, len);
+    vx_aweight_apply(L->taps, yl, awyl, len);
+    vx_aweight_apply(L->taps, yr, awyr, len);
+    vx_mrstft_sums s = {0};
+    vx_mrstft_compare(L->stft, awpl, awpr, awyl, awyr, &s);
+    vx_loss_batch b;
+    combine_sums(L, &s, ldr, 1, &b);
+    *out = b.parts;
+    free(buf);
+    vx_loss_free(L);
+    return failed ? vx_err_set(e, "loss: out of memory") : 0;
+}

@@ -1,0 +1,109 @@
+/* The DiffVox loss of a prediction against a target, stereo items of equal length
+ * (spec/pipeline.md §1): mss_lr (A-weighted multi-resolution STFT on L and R), mss_ms (the
+ * same on L+R and L-R), mldr_lr and mldr_ms (level differences on L/R and mid/side), their
+ * weighted total (§1.7 without the delay regulariser, which the fitter adds) and its exact
+ * gradient with respect to the prediction.
+ *
+ * Training use, B items per step (one thread per item is fine; each call below also runs
+ * OpenMP inside, which collapses to one thread when nested):
+ *     vx_loss *L = vx_loss_create(308700, NULL);
+ *     targets[i] = vx_loss_target_create(L, yl_i, yr_i);          once per target chunk
+ *     work[j] = vx_loss_work_create(L);                            once per batch slot
+ *     each step:  vx_loss_forward(work[j], targets[i_j], pl_j, pr_j)   for every item
+ *                 vx_loss_combine(L, work, B, &batch)                  batch.parts = the loss
+ *                 vx_loss_backward(work[j], &batch, gl_j, gr_j)        for every item
+ * Spectral convergence is one ratio over the whole batch and the log-magnitude and level
+ * terms are means over all its elements (§1.3), so an item's gradient needs the combined
+ * batch. Results do not depend on the number of threads.
+ *
+ * Memory at len = 308700 (7 s): a target holds 40 MB (its magnitude spectrograms and level
+ * ratios), a work 45 MB (30 MB of prediction spectra kept for the backward pass, plus
+ * scratch; 55 MB when 4 or more threads are available).
+ *
+ * Edge cases: a silent target (or a near-mono one in the L-R rows) has all its magnitudes at
+ * the 1e-4 floor, so ||Y|| = 1e-4 sqrt(elements): spectral convergence is large but finite,
+ * as in the reference (no eps is added, §1.3). Silent predictions are finite too; where a
+ * prediction's power is under the floor its gradient is zero (the clamp). */
+#ifndef VX_LOSS_TOTAL_H
+#define VX_LOSS_TOTAL_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "loss/mldr.h"
+#include "loss/stft.h"
+
+typedef struct {
+    double mss_lr, mss_ms, mldr_lr, mldr_ms;
+} vx_loss_weights;
+
+/* What is measured. vx_loss_config_diffvox() gives DiffVox's: resolutions (128, 32),
+ * (512, 128), (2048, 512); MLDR pairs (50, 1000) and (100, 2000) ms; weights 1, 0.5, 0.5,
+ * 0.25 (§1.4-1.7). Tests shrink it to exercise short signals. */
+typedef struct {
+    size_t nres, nfft[VX_MRSTFT_MAXRES], hop[VX_MRSTFT_MAXRES];
+    double tau_short_ms[VX_LDR_PAIRS], tau_long_ms[VX_LDR_PAIRS];
+    vx_loss_weights w;
+} vx_loss_config;
+
+vx_loss_config vx_loss_config_diffvox(void);
+
+/* Loss values: the four parts (unweighted), the weighted total, and mss_lr's value at each
+ * resolution (SC + LM of that resolution alone). */
+typedef struct {
+    double mss_lr, mss_ms, mldr_lr, mldr_ms, total;
+    double mss_lr_res[VX_MRSTFT_MAXRES];
+} vx_loss_parts;
+
+typedef struct vx_loss vx_loss;
+typedef struct vx_loss_target vx_loss_target;
+typedef struct vx_loss_work vx_loss_work;
+
+/* Combined batch: the loss and the batch-global factors every item's backward needs. */
+typedef struct {
+    vx_loss_parts parts;
+    vx_mrstft_coefs k;         /* dL/dX factors of the spectral terms */
+    double k_ldr[2];           /* dL/d(level-difference sum) of the L/R and mid/side rows */
+} vx_loss_batch;
+
+/* Loss for items of len samples per channel (len >= 1025 for the DiffVox resolutions:
+ * reflect padding needs more than nfft/2 samples). cfg NULL means DiffVox's. Designs the
+ * A-weighting filter. Returns NULL on a bad length or configuration or out of memory. */
+vx_loss *vx_loss_create(size_t len, const vx_loss_config *cfg);
+void vx_loss_free(vx_loss *L);
+size_t vx_loss_len(const vx_loss *L);
+
+/* A target item (yl, yr: len samples each, copied from) with everything about it that the
+ * loss reuses: A-weighted magnitude spectrograms, sums of squares, level ratios.
+ * NULL when out of memory. Read-only once made: items in several threads may share it. */
+vx_loss_target *vx_loss_target_create(const vx_loss *L, const float *yl, const float *yr);
+void vx_loss_target_free(vx_loss_target *t);
+
+/* Per-item state kept from forward to backward; make one per item of a batch and reuse it
+ * every step. NULL when out of memory. */
+vx_loss_work *vx_loss_work_create(const vx_loss *L);
+void vx_loss_work_free(vx_loss_work *w);
+
+/* Forward pass of prediction (pl, pr: len samples each) against target t: partial sums
+ * into w, plus the level-difference gradient (it needs no batch-global value). Returns 0,
+ * or -1 if w and t belong to different losses. */
+int vx_loss_forward(vx_loss_work *w, const vx_loss_target *t, const float *pl, const float *pr);
+
+/* Combines the forwards of items[0..n) into the batch loss and backward factors.
+ * Returns 0, or -1 if n is 0, an item has not run forward, or items mix losses. */
+int vx_loss_combine(const vx_loss *L, vx_loss_work *const *items, size_t n, vx_loss_batch *b);
+
+/* dL/dpl, dL/dpr (len samples each, overwritten) of the batch total b for the item whose
+ * forward w holds. Returns 0, or -1 if w has not run forward. */
+int vx_loss_backward(vx_loss_work *w, const vx_loss_batch *b, float *gl, float *gr);
+
+/* One prediction against one target (B = 1), for evaluation of whole tracks: pred and
+ * target are interleaved float audio (frames x channels). Streams frame by frame: memory
+ * is about six times one channel, no spectrogram is stored. cfg NULL means DiffVox's.
+ * Returns 0 with *out set, or -1 with e filled when either is not stereo, their lengths
+ * differ, they are too short for the resolutions, or memory runs out. */
+int vx_loss_eval(const float *pred, size_t pred_frames, int pred_channels, const float *target,
+                 size_t target_frames, int target_channels, const vx_loss_config *cfg,
+                 vx_loss_parts *out, vx_err *e);
+
+#endif
