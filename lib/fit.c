@@ -156,7 +156,7 @@ vx_fit *vx_fit_create(const float *dry, const float *wet_l, const float *wet_r, 
     }
     f->nslots = f->active < (size_t)set->batch ? f->active : (size_t)set->batch;
     f->L = vx_loss_create(f->T - f->O, NULL);
-    f->resp = vx_response_create(vx_response_grid_for(f->T));
+    f->resp = vx_response_create(f->T);
     f->target = calloc(f->active, sizeof *f->target);
     f->slots = calloc(f->nslots, sizeof *f->slots);
     f->nlanes = omp_get_max_threads();

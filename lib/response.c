@@ -13,6 +13,7 @@ enum { NJOBS = 6 }; /* the six stage responses are transformed side by side */
 
 struct vx_response {
     size_t grid, bins;
+    size_t lq, lf;        /* delay and FDN response samples that reach the outputs */
     const vx_fft *plan;
     vx_delay *delay;
     vx_fdn *fdn;
@@ -32,7 +33,7 @@ struct vx_response_work {
 
 size_t vx_response_len(void) { return VX_DELAY_LEN + VX_FDN_LEN - 1; }
 
-size_t vx_response_grid_for(size_t n) { return vx_fft_fast_len(n + vx_response_len()); }
+static size_t min_sz(size_t a, size_t b) { return a < b ? a : b; }
 
 void vx_response_free(vx_response *r)
 {
@@ -49,11 +50,15 @@ void vx_response_free(vx_response *r)
     free(r);
 }
 
-vx_response *vx_response_create(size_t grid)
+vx_response *vx_response_create(size_t n)
 {
     vx_response *r = calloc(1, sizeof *r);
     if (!r)
         return NULL;
+    /* Outputs t < n see only h[0..n), so only q[0..n) and f[0..n) matter: a short
+     * signal needs a small grid whatever the responses' lengths. */
+    r->lq = min_sz(VX_DELAY_LEN, n), r->lf = min_sz(VX_FDN_LEN, n);
+    size_t grid = vx_fft_fast_len(n + r->lq + r->lf - 1);
     r->grid = grid;
     r->bins = grid / 2 + 1;
     r->plan = vx_fft_get(grid);
@@ -63,13 +68,13 @@ vx_response *vx_response_create(size_t grid)
     size_t sb = r->bins * sizeof(vx_cpx), tb = grid * sizeof(float);
     int ok = 1;
     for (int i = 0; i < 2; i++)
-        ok &= (r->q[i] = vx_fft_alloc(qb)) && (r->gq[i] = vx_fft_alloc(qb)) &&
+        ok &= (r->q[i] = vx_fft_alloc(qb)) && (r->gq[i] = calloc(1, qb)) &&
               (r->Q[i] = vx_fft_alloc(sb)) && (r->H[i] = vx_fft_alloc(sb));
     for (int i = 0; i < 4; i++)
-        ok &= (r->f[i] = vx_fft_alloc(fb)) && (r->gf[i] = vx_fft_alloc(fb)) && (r->F[i] = vx_fft_alloc(sb));
+        ok &= (r->f[i] = vx_fft_alloc(fb)) && (r->gf[i] = calloc(1, fb)) && (r->F[i] = vx_fft_alloc(sb));
     for (int i = 0; i < NJOBS; i++)
         ok &= (r->time[i] = vx_fft_alloc(tb)) && (r->spec[i] = vx_fft_alloc(sb));
-    if (!ok || !r->plan || !r->delay || !r->fdn || grid < vx_response_len() + 1) {
+    if (!ok || !r->plan || !r->delay || !r->fdn || n == 0) {
         vx_response_free(r);
         return NULL;
     }
@@ -104,9 +109,9 @@ int vx_response_build(vx_response *r, const vx_fx *fx, double eta)
 #pragma omp parallel for schedule(dynamic)
     for (int j = 0; j < 6; j++) {
         if (j < 2)
-            transform(r, r->time[j], r->q[j], VX_DELAY_LEN, r->Q[j]);
+            transform(r, r->time[j], r->q[j], r->lq, r->Q[j]);
         else
-            transform(r, r->time[j], r->f[j - 2], VX_FDN_LEN, r->F[j - 2]);
+            transform(r, r->time[j], r->f[j - 2], r->lf, r->F[j - 2]);
     }
     double theta = fx->pan * M_PI / 2;
     r->dry[0] = M_SQRT2 * cos(theta), r->dry[1] = M_SQRT2 * sin(theta);
@@ -136,7 +141,7 @@ void vx_response_impulse(vx_response *r, float *h_left, float *h_right)
     for (int o = 0; o < 2; o++) {
         memcpy(r->spec[o], r->H[o], r->bins * sizeof(vx_cpx));
         inverse(r, r->spec[o], r->time[o]);
-        memcpy(h[o], r->time[o], vx_response_len() * sizeof(float));
+        memcpy(h[o], r->time[o], (r->lq + r->lf - 1) * sizeof(float));
     }
 }
 
@@ -264,7 +269,7 @@ int vx_response_backward(vx_response *r, vx_cpx *const acc[2], vx_fx *grad, doub
                 X[k] = (vx_cpx){G[o][k].re * are - G[o][k].im * aim, G[o][k].re * aim + G[o][k].im * are};
             }
             inverse(r, X, r->time[j]);
-            memcpy(r->gf[j], r->time[j], VX_FDN_LEN * sizeof(float));
+            memcpy(r->gf[j], r->time[j], r->lf * sizeof(float)); /* the rest stays 0 */
         } else {
             int i = j - 4;
             for (size_t k = 0; k < r->bins; k++) {
@@ -277,7 +282,7 @@ int vx_response_backward(vx_response *r, vx_cpx *const acc[2], vx_fx *grad, doub
                 X[k] = x;
             }
             inverse(r, X, r->time[j]);
-            memcpy(r->gq[i], r->time[j], VX_DELAY_LEN * sizeof(float));
+            memcpy(r->gq[i], r->time[j], r->lq * sizeof(float));
         }
     }
     const float *gf[4] = {r->gf[0], r->gf[1], r->gf[2], r->gf[3]};

@@ -14,16 +14,15 @@
 
 /* Length of h_o in samples: the delay and FDN responses convolved. */
 size_t vx_response_len(void);
-/* The FFT grid that convolves n samples with h_o without wrap-around. */
-size_t vx_response_grid_for(size_t n);
 
 typedef struct vx_response vx_response;
 /* Per-thread buffers for applying a response and its backward pass. */
 typedef struct vx_response_work vx_response_work;
 
-/* Spectra on a grid of `grid` points (even, >= vx_response_len() + 1). NULL when out of
- * memory or the grid is too small. */
-vx_response *vx_response_create(size_t grid);
+/* A response for signals of up to n samples (and for an impulse response of up to n
+ * samples): the FFT grid is the smallest that convolves them without wrap-around. NULL
+ * when out of memory or n is 0. */
+vx_response *vx_response_create(size_t n);
 void vx_response_free(vx_response *r);
 size_t vx_response_bins(const vx_response *r);
 
@@ -32,13 +31,14 @@ size_t vx_response_bins(const vx_response *r);
  * or the delay cannot be formed. */
 int vx_response_build(vx_response *r, const vx_fx *fx, double eta);
 
-/* h_o[t] for t < vx_response_len() into caller arrays (streaming convolution). */
+/* h_o[t] for t < min(n, vx_response_len()) (n of vx_response_create) into caller arrays
+ * (streaming convolution). */
 void vx_response_impulse(vx_response *r, float *h_left, float *h_right);
 
 vx_response_work *vx_response_work_create(const vx_response *r);
 void vx_response_work_free(vx_response_work *w);
 
-/* y_o = h_o * c truncated to n samples (n + vx_response_len() - 1 <= grid): into yl, yr,
+/* y_o = h_o * c truncated to n samples (n no more than vx_response_create's): into yl, yr,
  * or interleaved into y[2n] if yr is NULL (then yl is y). C (vx_response_bins complex,
  * caller-owned, may be NULL) keeps the spectrum of c for the backward pass. */
 void vx_response_apply(const vx_response *r, vx_response_work *w, const float *c, size_t n,
