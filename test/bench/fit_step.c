@@ -1,0 +1,90 @@
+/* Seconds per vx-fit step: one 12 s chunk, and a 60 s pair (7 chunks, all in the batch).
+ * The pair is the bundled 14 s speech, looped, against its render by MedleyDB preset 5. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "chain.h"
+#include "dsp/fft.h"
+#include "fit.h"
+#include "io/audio.h"
+#include "preset.h"
+
+#define STEPS 5
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median seconds per step over STEPS steps after one warm-up step. */
+static double seconds_per_step(const float *dry, const float *wl, const float *wr, size_t n)
+{
+    vx_err e;
+    vx_fit_settings s = vx_fit_defaults();
+    vx_fit *f = vx_fit_create(dry, wl, wr, n, &s, &e);
+    if (!f) {
+        fprintf(stderr, "fit_step: %s\n", e.msg);
+        exit(1);
+    }
+    double raw[VX_NRAW], t[STEPS];
+    vx_fit_initial(0, raw);
+    vx_fit_start(f, raw, VX_ETA_RAW_INIT);
+    vx_fit_progress p;
+    vx_fit_step(f, &p, &e);
+    for (int i = 0; i < STEPS; i++) {
+        double t0 = now_s();
+        vx_fit_step(f, &p, &e);
+        t[i] = now_s() - t0;
+    }
+    printf("    (%zu chunks, loss %.4f after %d steps)\n", vx_fit_chunks_active(f), p.loss, STEPS + 1);
+    vx_fit_free(f);
+    qsort(t, STEPS, sizeof *t, cmp);
+    return t[STEPS / 2];
+}
+
+int main(void)
+{
+    vx_err e;
+    vx_audio in;
+    double raw[VX_NRAW];
+    if (vx_audio_read("test/fixtures/input_14s.wav", NULL, 44100, &in, &e) ||
+        vx_preset_load("presets/medleydb.ndjson", "5", raw, NULL, &e)) {
+        fprintf(stderr, "fit_step: %s\n", e.msg);
+        return 1;
+    }
+    size_t n = 60 * 44100;
+    float *dry = malloc(n * sizeof *dry), *y = malloc(2 * n * sizeof *y);
+    float *wl = malloc(n * sizeof *wl), *wr = malloc(n * sizeof *wr);
+    for (size_t t = 0; t < n; t++)
+        dry[t] = in.data[t % in.frames];
+    vx_fx fx;
+    vx_params_to_fx(raw, 0, &fx);
+    if (vx_chain_render(&fx, dry, n, y, &e)) {
+        fprintf(stderr, "fit_step: %s\n", e.msg);
+        return 1;
+    }
+    for (size_t t = 0; t < n; t++)
+        wl[t] = y[2 * t], wr[t] = y[2 * t + 1];
+    printf("  vx-fit step (%s)\n", vx_fft_backend());
+    double one = seconds_per_step(dry, wl, wr, 12 * 44100);
+    printf("  one 12 s chunk:        %.3f s/step\n", one);
+    double pair = seconds_per_step(dry, wl, wr, n);
+    printf("  60 s pair (7 chunks):  %.3f s/step\n", pair);
+    /* a step costs a fixed part (the response, built and differentiated once) plus a part
+     * per chunk: a 4-minute vocal has 33 chunks, all in every batch */
+    double per_chunk = (pair - one) / 6, fixed = one - per_chunk;
+    printf("  per chunk %.3f s, fixed %.3f s: a default fit (2000 steps) of a 4-minute vocal "
+           "(33 chunks) takes about %.0f min\n", per_chunk, fixed, 2000 * (fixed + 33 * per_chunk) / 60);
+    free(dry), free(y), free(wl), free(wr);
+    vx_audio_free(&in);
+    return 0;
+}
