@@ -94,11 +94,11 @@ record() {
     [ "$a" = "$c" ]
 }
 
-@test "a prediction equal to its target scores 0, up to float32 rounding" {
+@test "a prediction equal to its target scores exactly 0" {
     run vx-loss "$TARGET" "$TARGET"
     assert_success
     echo "# a target against itself: $(losses <<<"$output")" >&3
-    jq -e '.mldr_lr == 0 and .mldr_ms == 0 and .mss_lr < 1e-6 and .mss_ms < 1e-6' <<<"$output"
+    jq -e '.mldr_lr == 0 and .mldr_ms == 0 and .mss_lr == 0 and .mss_ms == 0 and .total == 0' <<<"$output"
 }
 
 @test "-o writes the record to a file" {

@@ -161,15 +161,15 @@ VX_SIMD_CLONES static void frame_target(size_t nb, const vx_cpx *zl, const vx_cp
     den[VX_MRSTFT_LR] += d0, den[VX_MRSTFT_SUM] += d1, den[VX_MRSTFT_DIFF] += d2;
 }
 
-/* (Y - X)^2 of one element with power p and target magnitude y. */
-static inline float sq_error(float p, float y)
+/* (Y - X)^2 and |ln X - ln Y| of one element with power p and target magnitude y. X is
+ * rounded exactly as the target's magnitudes are, so a prediction equal to its target
+ * scores exactly 0. */
+static inline void element(float p, float y, float *sq, float *lg)
 {
-    float e = y - magnitude(p);
-    return e * e;
+    float x = magnitude(p), e = y - x;
+    *sq += e * e;
+    *lg += fabsf(vx_logf(x / y));
 }
-
-/* 2 |ln X - ln Y| = |ln(max(p, 1e-8) / Y^2)|. */
-static inline float log_dist2(float p, float y) { return fabsf(vx_logf(floored(p) / (y * y))); }
 
 /* num and lm of one frame (§1.3) against target magnitudes y (ROWS x bins). */
 VX_SIMD_CLONES static void frame_sums(size_t nb, const vx_cpx *zl, const vx_cpx *zr,
@@ -181,15 +181,13 @@ VX_SIMD_CLONES static void frame_sums(size_t nb, const vx_cpx *zl, const vx_cpx 
     for (size_t k = 0; k < nb; k++) {
         float pl, pr, ps, pd;
         row_powers(zl, zr, k, &pl, &pr, &ps, &pd);
-        n0 += sq_error(pl, yl[k]) + sq_error(pr, yr[k]);
-        n1 += sq_error(ps, ys[k]);
-        n2 += sq_error(pd, yd[k]);
-        l0 += log_dist2(pl, yl[k]) + log_dist2(pr, yr[k]);
-        l1 += log_dist2(ps, ys[k]);
-        l2 += log_dist2(pd, yd[k]);
+        element(pl, yl[k], &n0, &l0);
+        element(pr, yr[k], &n0, &l0);
+        element(ps, ys[k], &n1, &l1);
+        element(pd, yd[k], &n2, &l2);
     }
     num[VX_MRSTFT_LR] += n0, num[VX_MRSTFT_SUM] += n1, num[VX_MRSTFT_DIFF] += n2;
-    lm[VX_MRSTFT_LR] += 0.5 * l0, lm[VX_MRSTFT_SUM] += 0.5 * l1, lm[VX_MRSTFT_DIFF] += 0.5 * l2;
+    lm[VX_MRSTFT_LR] += l0, lm[VX_MRSTFT_SUM] += l1, lm[VX_MRSTFT_DIFF] += l2;
 }
 
 /* (dL/dX) / X for one element: sc (1 - Y/X) + lm sign(X - Y) / X^2, and 0 where the
