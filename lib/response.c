@@ -50,14 +50,16 @@ void vx_response_free(vx_response *r)
     free(r);
 }
 
-vx_response *vx_response_create(size_t n)
+/* n: the longest signal to convolve (0: none, only vx_response_impulse). */
+static vx_response *create(size_t n)
 {
     vx_response *r = calloc(1, sizeof *r);
     if (!r)
         return NULL;
     /* Outputs t < n see only h[0..n), so only q[0..n) and f[0..n) matter: a short
      * signal needs a small grid whatever the responses' lengths. */
-    r->lq = min_sz(VX_DELAY_LEN, n), r->lf = min_sz(VX_FDN_LEN, n);
+    r->lq = n ? min_sz(VX_DELAY_LEN, n) : VX_DELAY_LEN;
+    r->lf = n ? min_sz(VX_FDN_LEN, n) : VX_FDN_LEN;
     size_t grid = vx_fft_fast_len(n + r->lq + r->lf - 1);
     r->grid = grid;
     r->bins = grid / 2 + 1;
@@ -74,12 +76,16 @@ vx_response *vx_response_create(size_t n)
         ok &= (r->f[i] = vx_fft_alloc(fb)) && (r->gf[i] = calloc(1, fb)) && (r->F[i] = vx_fft_alloc(sb));
     for (int i = 0; i < NJOBS; i++)
         ok &= (r->time[i] = vx_fft_alloc(tb)) && (r->spec[i] = vx_fft_alloc(sb));
-    if (!ok || !r->plan || !r->delay || !r->fdn || n == 0) {
+    if (!ok || !r->plan || !r->delay || !r->fdn) {
         vx_response_free(r);
         return NULL;
     }
     return r;
 }
+
+vx_response *vx_response_create(size_t n) { return n ? create(n) : NULL; }
+
+vx_response *vx_response_create_impulse(void) { return create(0); }
 
 size_t vx_response_bins(const vx_response *r) { return r->bins; }
 

@@ -23,6 +23,8 @@ typedef struct vx_response_work vx_response_work;
  * samples): the FFT grid is the smallest that convolves them without wrap-around. NULL
  * when out of memory or n is 0. */
 vx_response *vx_response_create(size_t n);
+/* A response only for vx_response_impulse (the whole h_o), on the smallest grid. */
+vx_response *vx_response_create_impulse(void);
 void vx_response_free(vx_response *r);
 size_t vx_response_bins(const vx_response *r);
 
@@ -31,8 +33,8 @@ size_t vx_response_bins(const vx_response *r);
  * or the delay cannot be formed. */
 int vx_response_build(vx_response *r, const vx_fx *fx, double eta);
 
-/* h_o[t] for t < min(n, vx_response_len()) (n of vx_response_create) into caller arrays
- * (streaming convolution). */
+/* h_o[t] for t < min(n, vx_response_len()) (n of vx_response_create; all of it for
+ * vx_response_create_impulse) into caller arrays (streaming convolution). */
 void vx_response_impulse(vx_response *r, float *h_left, float *h_right);
 
 vx_response_work *vx_response_work_create(const vx_response *r);

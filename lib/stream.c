@@ -39,7 +39,7 @@ void vx_chain_stream_free(vx_chain_stream *s)
 static vx_partconv *response_convolver(const vx_fx *fx, size_t block)
 {
     size_t len = vx_response_len();
-    vx_response *r = vx_response_create(len);
+    vx_response *r = vx_response_create_impulse();
     float *h[2] = {malloc(len * sizeof(float)), malloc(len * sizeof(float))};
     vx_partconv *pc = NULL;
     if (r && h[0] && h[1] && vx_response_build(r, fx, RENDER_ETA) == 0) {
