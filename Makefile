@@ -34,13 +34,16 @@ LIBVX    = $(BUILD)/libvx.a
 DEBIAN_PKGS = build-essential pkg-config libsndfile1-dev libkissfft-dev libcjson-dev \
 	liblapacke-dev liblapack-dev libfftw3-dev libyaml-dev jq bats bats-assert bats-support sox
 
-.PHONY: all deps check unit bats sanitize bench demo install clean presets
+.PHONY: all deps check sanitize bench demo install clean presets bin-links
 all: $(TOOLS) bin-links
 
-# bin/ holds links to the current flavour's tools so tests and users have one path.
+# bin/ links to the tools of the last normal build (KissFFT or FFTW) so that users and the
+# demo have one path; the sanitizer build is left out. The tests use $(BUILD)/bin.
 bin-links: $(TOOLS)
+ifeq ($(BUILD),build/$(FFT))
 	@mkdir -p bin
 	@for t in $(TOOLS); do ln -sf ../$$t bin/; done
+endif
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

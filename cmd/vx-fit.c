@@ -367,14 +367,15 @@ int main(int argc, char **argv)
     if (o.log_dir)
         write_log_dir(&o, rec);
     write_out(&o, rec);
+    int status = VX_EXIT_OK;
     if (reason) {
         fprintf(stderr, "%s: %s: wrote the best state (step %d, loss %.6g)\n", vx_cli_name(), reason,
                 lowest_step + 1, lowest);
+        status = stop_signal ? 128 + stop_signal : VX_EXIT_DATA;
         free(reason);
-        return stop_signal ? 128 + stop_signal : VX_EXIT_DATA;
     }
     cJSON_Delete(rec);
     vx_fit_free(fit);
     vx_pair_free(&pair);
-    return 0;
+    return status;
 }

@@ -4,7 +4,9 @@ load '/usr/lib/bats/bats-assert/load'
 
 TOP="$(cd "$(dirname "${BATS_TEST_FILENAME}")/.." && pwd)"
 FIX="$TOP/test/fixtures"
-PATH="$TOP/bin:$PATH"
+# the build under test (make check sets BUILD), for the tests and pipelines/corpus.mk
+export VX_BIN="$TOP/${BUILD:-build/kiss}/bin"
+PATH="$VX_BIN:$PATH"
 export LC_ALL=C
 
 # No file matching the pattern may exist in the directory (no half-written output).
