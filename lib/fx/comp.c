@@ -5,10 +5,18 @@
  * (where its weight is) are summed directly in double; the FAR taps (|w| < 1/(pi NEAR))
  * go through float FFTs, overlap-save in blocks of BLOCK samples. The float rounding then
  * only touches the small far part, which keeps the result within about -150 dB of exact
- * double, and short blocks cost less than one transform of the whole signal. */
+ * double, and short blocks cost less than one transform of the whole signal. Blocks run
+ * on the OpenMP threads, the near taps sixteen outputs at a time in vector registers, and
+ * the static curve (a log and an exp per sample) with the four-lane exp and log. */
+/* Fused multiply-adds where the ISA has them (the AVX2 clones): -std=c11 turns contraction
+ * off, and the lookahead and the static curve are mostly multiply-adds. */
+#pragma GCC optimize("fp-contract=fast")
 #include "fx/comp.h"
 #include "dsp/fft.h"
+#include "dsp/psum.h"
+#include "dsp/simd4.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +27,7 @@
 #define BLOCK 8192     /* FFT length of the far-tap blocks */
 #define HOP (BLOCK - (VX_COMP_TAPS - 1)) /* outputs per block */
 #define NBIN (BLOCK / 2 + 1)
+#define TILE 512       /* samples per task of the parallel per-sample loops */
 
 enum { FLAG_ATTACK = 1, FLAG_COMP = 2, FLAG_EXP = 4 };
 
@@ -35,12 +44,16 @@ struct vx_comp {
     unsigned char *flag; /* attack/release choice and active static-curve branch */
     double *ggla, *work; /* backward: dL/d(gla), dL/d(gpad) */
     const vx_fft *plan;  /* BLOCK-point real FFT */
-    _Alignas(64) float fbuf[BLOCK]; /* aligned for SIMD transforms (vx_fft_alloc) */
-    _Alignas(64) vx_cpx WF[NBIN];   /* spectra of the far taps w, dw */
-    _Alignas(64) vx_cpx DWF[NBIN];
-    _Alignas(64) vx_cpx S[NBIN];    /* spectrum of one block, a product */
-    _Alignas(64) vx_cpx X[NBIN];
+    _Alignas(64) vx_cpx WF[NBIN];   /* spectra of the far taps w, dw (aligned for SIMD */
+    _Alignas(64) vx_cpx DWF[NBIN];  /* transforms, as vx_fft_alloc) */
 };
+
+/* Work memory of one far-tap block, one per thread. */
+typedef struct {
+    _Alignas(64) float fbuf[BLOCK];
+    _Alignas(64) vx_cpx S[NBIN]; /* spectrum of the block */
+    _Alignas(64) vx_cpx X[NBIN]; /* a product of spectra */
+} block_work;
 
 vx_comp *vx_comp_create(size_t max_len)
 {
@@ -112,12 +125,13 @@ static void spec_mul(const vx_cpx *a, const vx_cpx *b, int conj_b, double scale,
 }
 
 /* Spectrum X of the block x[0..m) - offset, m <= BLOCK, zero-padded (float). */
-static void block_spectrum(vx_comp *c, const double *x, double offset, size_t m, vx_cpx *X)
+static void block_spectrum(const vx_comp *c, block_work *bw, const double *x, double offset,
+                           size_t m, vx_cpx *X)
 {
     for (size_t j = 0; j < m; j++)
-        c->fbuf[j] = (float)(x[j] - offset);
-    memset(c->fbuf + m, 0, (BLOCK - m) * sizeof *c->fbuf);
-    vx_fft_forward(c->plan, c->fbuf, X);
+        bw->fbuf[j] = (float)(x[j] - offset);
+    memset(bw->fbuf + m, 0, (BLOCK - m) * sizeof *bw->fbuf);
+    vx_fft_forward(c->plan, bw->fbuf, X);
 }
 
 static size_t min_sz(size_t a, size_t b) { return a < b ? a : b; }
@@ -153,6 +167,36 @@ static inline double smooth_step(const vx_comp *c, double g, double f, unsigned 
     return g + k * f;
 }
 
+/* curve_gain for samples [t0, t1), four at a time with the vector log and exp (the last
+ * few, and vectors with a power below the normal range, one by one). */
+VX_CLONES static void curve_tile(vx_comp *c, size_t t0, size_t t1)
+{
+    const double db_per_ln = 10.0 / M_LN10, ln_per_db = M_LN10 / 20.0;
+    size_t t = t0;
+    for (; t + VX_V4 <= t1; t += VX_V4) {
+        vx_v4d P, L, f;
+        memcpy(&P, c->P + t, sizeof P);
+        vx_v4m tiny = (vx_v4m)(P < DBL_MIN);
+        if (vx_v4_any(&tiny))
+            break;
+        vx_v4_log(&L, &P);
+        L *= db_per_ln; /* 20 log10(sqrt P) */
+        vx_v4d gc = c->cs * (c->ct - L), ge = c->es * (c->et - L);
+        vx_v4m comp = (vx_v4m)(gc <= ge);
+        vx_v4d m = VX_V4SEL(comp, gc, ge), x = m * ln_per_db;
+        vx_v4m neg = (vx_v4m)(m < 0);
+        vx_v4_exp(&f, &x);
+        f = VX_V4SEL(neg, f, (vx_v4d){0} + 1.0);
+        vx_v4m flag = neg & ((comp & FLAG_COMP) | (~comp & FLAG_EXP)); /* no branches */
+        memcpy(c->L + t, &L, sizeof L);
+        memcpy(c->f + t, &f, sizeof f);
+        for (int l = 0; l < VX_V4; l++)
+            c->flag[t + l] = (unsigned char)flag[l];
+    }
+    for (; t < t1; t++)
+        c->f[t] = curve_gain(c, c->P[t], &c->L[t], &c->flag[t]);
+}
+
 /* Detector, static curve and smoothing (spec §5.1-3). The two recursions run in time
  * order; the static curve between them (a log and an exp per sample) runs in parallel. */
 static void gain_forward(vx_comp *c, size_t n)
@@ -161,8 +205,8 @@ static void gain_forward(vx_comp *c, size_t n)
     for (size_t t = 0; t < n; t++)
         Pp = c->P[t] = detector_step(c->alpha, Pp, c->e[t]);
 #pragma omp parallel for schedule(static)
-    for (size_t t = 0; t < n; t++)
-        c->f[t] = curve_gain(c, c->P[t], &c->L[t], &c->flag[t]);
+    for (size_t t = 0; t < n; t += TILE)
+        curve_tile(c, t, min_sz(n, t + TILE));
     double *gh = c->gpad + VX_COMP_PAD_LEFT, g = 1.0;
     for (size_t t = 0; t < n; t++)
         gh[t] = g = smooth_step(c, g, c->f[t], &c->flag[t]);
@@ -174,46 +218,112 @@ static void gain_forward(vx_comp *c, size_t n)
 
 /* out[t] = (double)fbuf[t] + offset for the first m samples of a block's inverse transform
  * of spectrum S times conj(K). */
-static void block_correlate(vx_comp *c, const vx_cpx *K, double offset, double *out, size_t m)
+static void block_correlate(const vx_comp *c, block_work *bw, const vx_cpx *K, double offset,
+                            double *out, size_t m)
 {
-    spec_mul(c->S, K, 1, 1.0 / BLOCK, c->X, NBIN);
-    vx_fft_inverse(c->plan, c->X, c->fbuf);
+    spec_mul(bw->S, K, 1, 1.0 / BLOCK, bw->X, NBIN);
+    vx_fft_inverse(c->plan, bw->X, bw->fbuf);
     for (size_t i = 0; i < m; i++)
-        out[i] = (double)c->fbuf[i] + offset;
+        out[i] = (double)bw->fbuf[i] + offset;
+}
+
+/* y[t] += sum_{k = lo..hi} h[k] x[t + s k] for t < m (s = 1: correlation, s = -1:
+ * convolution; every x index read must exist), each sum in k order before it is added, and
+ * with h2, y2 (else NULL) the same for taps h2 on the same x. Sixteen outputs at a time,
+ * their sums in registers (vector lanes along t). */
+static VX_INLINE void near_taps_n(const double *h, const double *h2, int lo, int hi,
+                                  const double *x, long s, double *y, double *y2, size_t m,
+                                  int nsets)
+{
+    typedef double vu __attribute__((vector_size(VX_V4 * sizeof(double)), aligned(8)));
+    enum { NV = 4, W = NV * VX_V4 };
+    size_t t = 0;
+    for (; t + W <= m; t += W) {
+        vx_v4d a[NV] = {{0}}, a2[NV] = {{0}};
+        for (int k = lo; k <= hi; k++) {
+            const double *xk = x + t + s * k;
+#pragma GCC unroll 4
+            for (int v = 0; v < NV; v++) {
+                vx_v4d xv = *(const vu *)(xk + VX_V4 * v);
+                a[v] += h[k] * xv;
+                if (nsets == 2)
+                    a2[v] += h2[k] * xv;
+            }
+        }
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; v++)
+            for (int l = 0; l < VX_V4; l++) {
+                y[t + VX_V4 * v + l] += a[v][l];
+                if (nsets == 2)
+                    y2[t + VX_V4 * v + l] += a2[v][l];
+            }
+    }
+    for (; t < m; t++) {
+        double a = 0, a2 = 0;
+        for (int k = lo; k <= hi; k++) {
+            a += h[k] * x[t + s * k];
+            if (nsets == 2)
+                a2 += h2[k] * x[t + s * k];
+        }
+        y[t] += a;
+        if (nsets == 2)
+            y2[t] += a2;
+    }
+}
+
+VX_CLONES static void near_taps(const double *h, const double *h2, int lo, int hi,
+                                const double *x, long s, double *y, double *y2, size_t m)
+{
+    if (h2)
+        near_taps_n(h, h2, lo, hi, x, s, y, y2, m, 2);
+    else
+        near_taps_n(h, NULL, lo, hi, x, s, y, NULL, m, 1);
+}
+
+/* out[0] += sum of x[t0..t1) (vx_psum_fn on a double array). */
+static void sum_tile(void *ctx, size_t t0, size_t t1, double *out)
+{
+    const double *x = ctx;
+    double s = 0;
+    for (size_t t = t0; t < t1; t++)
+        s += x[t];
+    out[0] += s;
 }
 
 /* gla[t] = sum_k w[k] gpad[t + k] (spec §5.4) and dgla[t] = d gla[t] / dl, the same with
  * taps dw: far taps by overlap-save blocks (block b reads gpad[b HOP .. b HOP + BLOCK) and
- * yields outputs b HOP .. (b+1) HOP - 1), near taps direct. dgla is kept so the backward
- * pass gets dL/dl = sum_t dL/dgla[t] dgla[t] with no long correlation of its own. */
+ * yields outputs b HOP .. (b+1) HOP - 1), then the block's near taps directly; blocks run in
+ * parallel. dgla is kept so the backward pass gets dL/dl = sum_t dL/dgla[t] dgla[t] with no
+ * long correlation of its own. */
 static void lookahead_forward(vx_comp *c, size_t n)
 {
     size_t np = n + VX_COMP_TAPS - 1, nblk = (n + HOP - 1) / HOP;
     double mean = 0, wsum = 0, dwsum = 0, wf[VX_COMP_TAPS], dwf[VX_COMP_TAPS];
-    for (size_t j = 0; j < np; j++)
-        mean += c->gpad[j];
+    vx_psum(np, 1, sum_tile, c->gpad, &mean);
     mean /= (double)np;
     for (int k = 0; k < VX_COMP_TAPS; k++) {
         int near = k >= c->lo && k <= c->hi;
         wf[k] = near ? 0.0 : c->w[k], dwf[k] = near ? 0.0 : c->dw[k];
         wsum += wf[k], dwsum += dwf[k];
     }
-    block_spectrum(c, wf, 0.0, VX_COMP_TAPS, c->WF);
-    block_spectrum(c, dwf, 0.0, VX_COMP_TAPS, c->DWF);
-    for (size_t b = 0; b < nblk; b++) {
-        size_t t0 = b * HOP, m = min_sz(HOP, n - t0);
-        block_spectrum(c, c->gpad + t0, mean, min_sz(BLOCK, np - t0), c->S);
-        block_correlate(c, c->WF, mean * wsum, c->gla + t0, m);
-        block_correlate(c, c->DWF, mean * dwsum, c->dgla + t0, m);
-    }
-    const double *w = c->w, *dw = c->dw, *p = c->gpad;
-    const int lo = c->lo, hi = c->hi;
-#pragma omp parallel for schedule(static)
-    for (size_t t = 0; t < n; t++) {
-        double a = 0, d = 0;
-        for (int k = lo; k <= hi; k++)
-            a += w[k] * p[t + k], d += dw[k] * p[t + k];
-        c->gla[t] += a, c->dgla[t] += d;
+#pragma omp parallel
+    {
+        block_work bw;
+#pragma omp sections
+        {
+#pragma omp section
+            block_spectrum(c, &bw, wf, 0.0, VX_COMP_TAPS, c->WF);
+#pragma omp section
+            block_spectrum(c, &bw, dwf, 0.0, VX_COMP_TAPS, c->DWF);
+        }
+#pragma omp for schedule(static)
+        for (size_t b = 0; b < nblk; b++) {
+            size_t t0 = b * HOP, m = min_sz(HOP, n - t0);
+            block_spectrum(c, &bw, c->gpad + t0, mean, min_sz(BLOCK, np - t0), bw.S);
+            block_correlate(c, &bw, c->WF, mean * wsum, c->gla + t0, m);
+            block_correlate(c, &bw, c->DWF, mean * dwsum, c->dgla + t0, m);
+            near_taps(c->w, c->dw, c->lo, c->hi, c->gpad + t0, 1, c->gla + t0, c->dgla + t0, m);
+        }
     }
 }
 
@@ -340,31 +450,71 @@ size_t vx_comp_stream_finish(vx_comp_stream *s, float *y)
     return m;
 }
 
+/* gp[j] += sum of the near taps w[k] gg[j - k] over 0 <= j - k < n. */
+static void near_edge(const vx_comp *c, const double *gg, double *gp, size_t n, size_t j)
+{
+    long kmin = (long)j - (long)n + 1 > c->lo ? (long)j - (long)n + 1 : c->lo;
+    long kmax = (long)j < c->hi ? (long)j : c->hi;
+    double a = 0;
+    for (long k = kmin; k <= kmax; k++)
+        a += c->w[k] * gg[j - k];
+    gp[j] += a;
+}
+
 /* Transpose of lookahead_forward's gla: gp[j] = sum_k w[k] gg[j - k] over the padded
  * signal, far taps by overlap-add of the same blocks, near taps gathered per j. */
 static void lookahead_backward(vx_comp *c, const double *gg, double *gp, size_t n)
 {
     size_t np = n + VX_COMP_TAPS - 1, nblk = (n + HOP - 1) / HOP;
     memset(gp, 0, np * sizeof *gp);
-    for (size_t b = 0; b < nblk; b++) {
-        size_t t0 = b * HOP;
-        block_spectrum(c, gg + t0, 0.0, min_sz(HOP, n - t0), c->S);
-        spec_mul(c->S, c->WF, 0, 1.0 / BLOCK, c->X, NBIN);
-        vx_fft_inverse(c->plan, c->X, c->fbuf);
-        for (size_t i = 0, m = min_sz(BLOCK, np - t0); i < m; i++)
-            gp[t0 + i] += c->fbuf[i];
+    /* Block b adds to gp[b HOP .. b HOP + BLOCK), which overlaps block b + 1's range: the
+     * even blocks in parallel, then the odd ones. */
+    for (size_t parity = 0; parity < 2; parity++) {
+#pragma omp parallel
+        {
+            block_work bw;
+#pragma omp for schedule(static)
+            for (size_t b = parity; b < nblk; b += 2) {
+                size_t t0 = b * HOP;
+                block_spectrum(c, &bw, gg + t0, 0.0, min_sz(HOP, n - t0), bw.S);
+                spec_mul(bw.S, c->WF, 0, 1.0 / BLOCK, bw.X, NBIN);
+                vx_fft_inverse(c->plan, bw.X, bw.fbuf);
+                for (size_t i = 0, m = min_sz(BLOCK, np - t0); i < m; i++)
+                    gp[t0 + i] += bw.fbuf[i];
+            }
+        }
     }
-    const double *w = c->w;
-    const int lo = c->lo, hi = c->hi;
+    /* j in [hi, n + lo) sees every near tap: by tiles; near the ends the taps with j - k
+     * outside 0..n-1 are skipped */
+    size_t j0 = (size_t)c->hi, j1 = n + (size_t)c->lo > j0 ? n + (size_t)c->lo : j0;
 #pragma omp parallel for schedule(static)
-    for (size_t j = 0; j < np; j++) {
-        long kmin = (long)j - (long)n + 1 > lo ? (long)j - (long)n + 1 : lo;
-        long kmax = (long)j < hi ? (long)j : hi;
-        double a = 0;
-        for (long k = kmin; k <= kmax; k++) /* 0 <= j - k < n */
-            a += w[k] * gg[j - k];
-        gp[j] += a;
+    for (size_t j = j0; j < j1; j += TILE)
+        near_taps(c->w, NULL, c->lo, c->hi, gg + j, -1, gp + j, NULL, min_sz(TILE, j1 - j));
+    for (size_t j = 0; j < j0; j++)
+        near_edge(c, gg, gp, n, j);
+    for (size_t j = j1; j < np; j++)
+        near_edge(c, gg, gp, n, j);
+}
+
+/* Through y = e gla makeup: ggla[t] = dL/dgla[t] for t in [t0, t1), and the tile's terms of
+ * sum dL/dy e gla and sum ggla dgla into out[0], out[1] (vx_psum_fn). */
+typedef struct {
+    vx_comp *c;
+    const float *gy;
+} gla_grad_job;
+
+static void gla_grad_tile(void *ctx, size_t t0, size_t t1, double *out)
+{
+    gla_grad_job *j = ctx;
+    const vx_comp *c = j->c;
+    double gmk = 0, gl = 0;
+    for (size_t t = t0; t < t1; t++) {
+        double gyt = j->gy[t];
+        c->ggla[t] = gyt * c->e[t] * c->makeup;
+        gmk += gyt * c->e[t] * c->gla[t];
+        gl += c->ggla[t] * c->dgla[t];
     }
+    out[0] += gmk, out[1] += gl;
 }
 
 void vx_comp_backward(vx_comp *c, const float *gy, float *ge, vx_fx *gfx)
@@ -372,13 +522,10 @@ void vx_comp_backward(vx_comp *c, const float *gy, float *ge, vx_fx *gfx)
     size_t n = c->n;
     if (n == 0)
         return;
-    double *gg = c->ggla, gmk = 0, gl = 0;
-    for (size_t t = 0; t < n; t++) {
-        double gyt = gy[t];
-        gg[t] = gyt * c->e[t] * c->makeup;
-        gmk += gyt * c->e[t] * c->gla[t];
-        gl += gg[t] * c->dgla[t];
-    }
+    double *gg = c->ggla, sums[2]; /* dL/d(make-up gain) / makeup, dL/dl */
+    gla_grad_job job = {c, gy};
+    vx_psum(n, 2, gla_grad_tile, &job, sums);
+    double gmk = sums[0], gl = sums[1];
     lookahead_backward(c, gg, c->work, n);
 
     /* fold the replicate padding back onto the first and last samples */

@@ -16,9 +16,10 @@ typedef struct vx_fdn vx_fdn;
 
 /* Workspace for responses of len samples (even; VX_FDN_LEN for the DiffVox model, shorter
  * lengths give the same construction on a coarser frequency grid, for tests): about
- * 112 len bytes (60 MB at VX_FDN_LEN), nothing is allocated per call. Forward and backward
- * use omp_get_max_threads() threads as of this call. Returns NULL when len is odd or < 4,
- * or memory runs out. Free with vx_fdn_free. */
+ * 136 len bytes (72 MB at VX_FDN_LEN, a table of the float32 grid's phases included),
+ * nothing large is allocated per call. Forward and backward use omp_get_max_threads()
+ * threads as of this call. Returns NULL when len is odd or < 4, or memory runs out. Free
+ * with vx_fdn_free. */
 vx_fdn *vx_fdn_create(size_t len);
 void vx_fdn_free(vx_fdn *f);
 size_t vx_fdn_len(const vx_fdn *f);

@@ -1,9 +1,12 @@
 /* Cascaded EQ bands: forward keeps every band's input, backward runs the bands' adjoints
- * in reverse order and maps coefficient gradients to band parameters (spec §4). */
+ * in reverse order and maps coefficient gradients to band parameters (spec §4); on one
+ * signal or on four at once (one vector lane each). */
 #include "fx/peq.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "dsp/fft.h"
 
 const vx_bq_kind vx_peq_main_kinds[VX_PEQ_BANDS] = {
     VX_BQ_PEAK, VX_BQ_PEAK, VX_BQ_LOWSHELF, VX_BQ_HIGHSHELF, VX_BQ_LOWPASS, VX_BQ_HIGHPASS};
@@ -11,15 +14,15 @@ const vx_bq_kind vx_peq_fdn_kinds[VX_FDNEQ_BANDS] = {VX_BQ_PEAK, VX_BQ_PEAK, VX_
                                                      VX_BQ_HIGHSHELF};
 
 struct vx_peq {
-    int nbands;
+    int nbands, lanes;  /* lanes: 1, or VX_BIQUAD_LANES signals filtered together */
     size_t max_len, n;  /* capacity and length of the last forward */
     vx_bq_kind *kinds;
     vx_band *bands;     /* parameters of the last forward */
     vx_biquad *coef;
-    float **sig;        /* sig[k] = input of band k, sig[nbands] = output */
+    float **sig;        /* sig[k] = input of band k, sig[nbands] = output; lanes interleaved */
 };
 
-vx_peq *vx_peq_create(const vx_bq_kind *kinds, int nbands, size_t max_len)
+static vx_peq *create(const vx_bq_kind *kinds, int nbands, size_t max_len, int lanes)
 {
     if (nbands < 1 || nbands > VX_BIQUAD_MAX_CASCADE)
         return NULL;
@@ -27,20 +30,31 @@ vx_peq *vx_peq_create(const vx_bq_kind *kinds, int nbands, size_t max_len)
     if (!p)
         return NULL;
     p->nbands = nbands;
+    p->lanes = lanes;
     p->max_len = max_len;
     p->kinds = malloc(nbands * sizeof *p->kinds);
     p->bands = calloc(nbands, sizeof *p->bands);
     p->coef = calloc(nbands, sizeof *p->coef);
     p->sig = calloc(nbands + 1, sizeof *p->sig);
     int ok = p->kinds && p->bands && p->coef && p->sig;
-    for (int k = 0; ok && k <= nbands; k++)
-        ok = (p->sig[k] = malloc((max_len ? max_len : 1) * sizeof(float))) != NULL;
+    for (int k = 0; ok && k <= nbands; k++) /* aligned for the lanes' vector access */
+        ok = (p->sig[k] = vx_fft_alloc((max_len ? max_len : 1) * lanes * sizeof(float))) != NULL;
     if (!ok) {
         vx_peq_free(p);
         return NULL;
     }
     memcpy(p->kinds, kinds, nbands * sizeof *kinds);
     return p;
+}
+
+vx_peq *vx_peq_create(const vx_bq_kind *kinds, int nbands, size_t max_len)
+{
+    return create(kinds, nbands, max_len, 1);
+}
+
+vx_peq *vx_peq_create4(const vx_bq_kind *kinds, int nbands, size_t max_len)
+{
+    return create(kinds, nbands, max_len, VX_BIQUAD_LANES);
 }
 
 void vx_peq_free(vx_peq *p)
@@ -54,17 +68,32 @@ void vx_peq_free(vx_peq *p)
     free(p);
 }
 
-int vx_peq_forward(vx_peq *p, const vx_band *bands, const float *x, float *y, size_t n)
+/* Keeps the bands and their coefficients for a forward of n samples; -1 if n is too long. */
+static int design(vx_peq *p, const vx_band *bands, size_t n)
 {
     if (n > p->max_len)
         return -1;
     p->n = n;
-    memcpy(p->sig[0], x, n * sizeof *x);
     for (int k = 0; k < p->nbands; k++) {
         const vx_band *b = &bands[k];
         p->bands[k] = *b;
         p->coef[k] = vx_biquad_design(p->kinds[k], b->gain_db, b->freq_hz, b->q, VX_FS);
     }
+    return 0;
+}
+
+/* Chain rule from the coefficient gradients gc[] to the bands. */
+static void grad_bands(const vx_peq *p, const vx_biquad *gc, vx_band *gbands)
+{
+    for (int k = 0; k < p->nbands; k++)
+        vx_biquad_grad_band(p->kinds[k], &p->bands[k], VX_FS, &gc[k], &gbands[k]);
+}
+
+int vx_peq_forward(vx_peq *p, const vx_band *bands, const float *x, float *y, size_t n)
+{
+    if (p->lanes != 1 || design(p, bands, n))
+        return -1;
+    memcpy(p->sig[0], x, n * sizeof *x);
     vx_biquad_cascade(p->coef, p->nbands, p->sig, n);
     memcpy(y, p->sig[p->nbands], n * sizeof *y);
     return 0;
@@ -72,9 +101,30 @@ int vx_peq_forward(vx_peq *p, const vx_band *bands, const float *x, float *y, si
 
 void vx_peq_backward(vx_peq *p, const float *gy, float *gx, vx_band *gbands)
 {
+    if (p->lanes != 1)
+        return;
     vx_biquad gc[VX_BIQUAD_MAX_CASCADE] = {{0, 0, 0, 0, 0}};
     vx_biquad_cascade_backward(p->coef, p->nbands, (const float *const *)p->sig, gy, gx, p->n,
                                gc);
-    for (int k = 0; k < p->nbands; k++)
-        vx_biquad_grad_band(p->kinds[k], &p->bands[k], VX_FS, &gc[k], &gbands[k]);
+    grad_bands(p, gc, gbands);
+}
+
+int vx_peq_forward4(vx_peq *p, const vx_band *bands, const float *const x[VX_BIQUAD_LANES],
+                    float *const y[VX_BIQUAD_LANES], size_t n)
+{
+    if (p->lanes != VX_BIQUAD_LANES || design(p, bands, n))
+        return -1;
+    vx_biquad_cascade4(p->coef, p->nbands, x, p->sig, y, n);
+    return 0;
+}
+
+void vx_peq_backward4(vx_peq *p, const float *const gy[VX_BIQUAD_LANES],
+                      float *const gx[VX_BIQUAD_LANES], vx_band *gbands)
+{
+    if (p->lanes != VX_BIQUAD_LANES)
+        return;
+    vx_biquad gc[VX_BIQUAD_MAX_CASCADE] = {{0, 0, 0, 0, 0}};
+    vx_biquad_cascade4_backward(p->coef, p->nbands, (const float *const *)p->sig, gy, gx,
+                                p->n, gc);
+    grad_bands(p, gc, gbands);
 }

@@ -34,4 +34,16 @@ int vx_peq_forward(vx_peq *p, const vx_band *bands, const float *x, float *y, si
  * per step). Shelf q entries receive the sensitivity to the fixed Q; LP/HP gain stays 0. */
 void vx_peq_backward(vx_peq *p, const float *gy, float *gx, vx_band *gbands);
 
+/* The same cascade on VX_BIQUAD_LANES signals at once, one per vector lane (the FDN's four
+ * responses share one EQ): about three times the throughput of four mono objects, with
+ * 4 (nbands + 1) max_len floats of saved signals. Objects from vx_peq_create4 take only
+ * vx_peq_forward4/backward4 (the mono calls return -1 / do nothing on them, and the other
+ * way round). x[j], y[j] (may alias), gy[j], gx[j] (may alias) are n-sample signals;
+ * the band gradients are summed over the signals. */
+vx_peq *vx_peq_create4(const vx_bq_kind *kinds, int nbands, size_t max_len);
+int vx_peq_forward4(vx_peq *p, const vx_band *bands, const float *const x[VX_BIQUAD_LANES],
+                    float *const y[VX_BIQUAD_LANES], size_t n);
+void vx_peq_backward4(vx_peq *p, const float *const gy[VX_BIQUAD_LANES],
+                      float *const gx[VX_BIQUAD_LANES], vx_band *gbands);
+
 #endif

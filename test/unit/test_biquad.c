@@ -1,10 +1,12 @@
 /* Biquads: RBJ design against closed-form responses, filtering against the direct-form
  * difference equation, and every gradient (filter adjoint, design Jacobian) against
- * central differences, for all five kinds. */
+ * central differences, for all five kinds; cascades on one thread and pipelined on two
+ * give the same bits, and the four-signal cascade equals four mono ones. */
 #include "fx/biquad.h"
 #include "harness.h"
 
 #include <complex.h>
+#include <omp.h>
 #include <string.h>
 
 #define N 2000
@@ -275,6 +277,102 @@ static void check_cascade(void)
                       "cascade backward dL/dcoef = chained adjoints");
 }
 
+/* Cascades of nf sections over n samples (mono and four signals, forward and backward, in
+ * place) on `threads` threads, outputs in out[] (float), coefficient gradients in gc[]. */
+#define NT 5000
+typedef struct {
+    float y[NT], gx[NT], y4[4][NT], gx4[4][NT];
+    vx_biquad gc[VX_BIQUAD_MAX_CASCADE], gc4[VX_BIQUAD_MAX_CASCADE];
+} cascade_out;
+
+static void run_cascades(const vx_biquad *f, int nf, size_t n, int threads, cascade_out *o)
+{
+    static float mem[VX_BIQUAD_MAX_CASCADE + 1][NT], mem4[VX_BIQUAD_MAX_CASCADE + 1][4 * NT];
+    static float x4[4][NT];
+    float *sig[VX_BIQUAD_MAX_CASCADE + 1], *sig4[VX_BIQUAD_MAX_CASCADE + 1], *xp[4], *yp[4], *gp[4];
+    unsigned s = 99;
+    for (int k = 0; k <= nf; k++)
+        sig[k] = mem[k], sig4[k] = mem4[k];
+    for (size_t i = 0; i < n; i++) {
+        sig[0][i] = (float)lcg(&s);
+        o->gx[i] = (float)lcg(&s);
+        for (int j = 0; j < 4; j++)
+            x4[j][i] = (float)lcg(&s), o->gx4[j][i] = (float)lcg(&s);
+    }
+    for (int j = 0; j < 4; j++)
+        xp[j] = x4[j], yp[j] = o->y4[j], gp[j] = o->gx4[j];
+    memset(o->gc, 0, sizeof o->gc);
+    memset(o->gc4, 0, sizeof o->gc4);
+    int saved = omp_get_max_threads();
+    omp_set_num_threads(threads);
+    vx_biquad_cascade(f, nf, sig, n);
+    vx_biquad_cascade_backward(f, nf, (const float *const *)sig, o->gx, o->gx, n, o->gc);
+    vx_biquad_cascade4(f, nf, (const float *const *)xp, sig4, yp, n);
+    vx_biquad_cascade4_backward(f, nf, (const float *const *)sig4, (const float *const *)gp,
+                                gp, n, o->gc4);
+    omp_set_num_threads(saved);
+    memcpy(o->y, sig[nf], n * sizeof *o->y);
+}
+
+static void check_cascade_threads(void)
+{
+    static cascade_out one, two;
+    static float sig[VX_BIQUAD_MAX_CASCADE + 1][NT];
+    char name[128];
+    vx_biquad f[VX_BIQUAD_MAX_CASCADE];
+    for (int k = 0; k < VX_BIQUAD_MAX_CASCADE; k++)
+        f[k] = vx_biquad_design((vx_bq_kind)(k % 5), 3.0 - k, 200.0 + 900.0 * k, 0.7 + 0.2 * k,
+                                FS);
+    const size_t lens[] = {1, 1023, 1024, 3000, NT};
+    for (int nf = 1; nf <= VX_BIQUAD_MAX_CASCADE; nf++)
+        for (size_t q = 0; q < sizeof lens / sizeof *lens; q++) {
+            size_t n = lens[q];
+            run_cascades(f, nf, n, 1, &one);
+            run_cascades(f, nf, n, 2, &two);
+            int same = !memcmp(one.y, two.y, n * sizeof *one.y) &&
+                       !memcmp(one.gx, two.gx, n * sizeof *one.gx) &&
+                       !memcmp(one.gc, two.gc, sizeof one.gc) &&
+                       !memcmp(one.gc4, two.gc4, sizeof one.gc4);
+            for (int j = 0; j < 4; j++)
+                same = same && !memcmp(one.y4[j], two.y4[j], n * sizeof(float)) &&
+                       !memcmp(one.gx4[j], two.gx4[j], n * sizeof(float));
+            snprintf(name, sizeof name, "%d sections, %zu samples: two threads = one", nf, n);
+            CHECK(same, name);
+        }
+
+    /* each lane of the four-signal cascade is the mono cascade of its signal */
+    const int nf = 4;
+    const size_t n = NT;
+    run_cascades(f, nf, n, 2, &two);
+    float *sp[VX_BIQUAD_MAX_CASCADE + 1];
+    vx_biquad gsum[VX_BIQUAD_MAX_CASCADE] = {{0}};
+    double ey = 0, eg = 0;
+    unsigned s = 99;
+    static float x4[4][NT], g4[4][NT];
+    for (size_t i = 0; i < n; i++) {
+        lcg(&s), lcg(&s);
+        for (int j = 0; j < 4; j++)
+            x4[j][i] = (float)lcg(&s), g4[j][i] = (float)lcg(&s);
+    }
+    for (int k = 0; k <= nf; k++)
+        sp[k] = sig[k];
+    for (int j = 0; j < 4; j++) {
+        memcpy(sig[0], x4[j], n * sizeof(float));
+        vx_biquad_cascade(f, nf, sp, n);
+        vx_biquad_cascade_backward(f, nf, (const float *const *)sp, g4[j], g4[j], n, gsum);
+        for (size_t i = 0; i < n; i++) {
+            ey = fmax(ey, fabs((double)sig[nf][i] - two.y4[j][i]));
+            eg = fmax(eg, fabs((double)g4[j][i] - two.gx4[j][i]));
+        }
+    }
+    CHECK(ey == 0, "four-signal cascade: each lane = the mono cascade");
+    CHECK(eg == 0, "four-signal backward: each lane's dL/dx = the mono one");
+    for (int k = 0; k < nf; k++)
+        for (int i = 0; i < 5; i++)
+            CHECK_REL(*coef_slot(&two.gc4[k], i), *coef_slot(&gsum[k], i), 1e-12, 1e-6,
+                      "four-signal backward: dL/dcoef = sum of the lanes'");
+}
+
 int main(void)
 {
     unsigned s = 12345;
@@ -293,6 +391,7 @@ int main(void)
     for (int k = 0; k < 5; k++)
         check_kind((vx_bq_kind)k, par2[k]);
     check_cascade();
+    check_cascade_threads();
     if (getenv("VX_TEST_VERBOSE"))
         printf("worst gradient relative error %.3g (%s)\n", worst, worst_name);
     return vx_test_summary();
