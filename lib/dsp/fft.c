@@ -21,6 +21,8 @@ struct vx_fft {
     struct vx_fft *next;
 };
 
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
 #ifndef VX_FFT_FFTW
 /* A KissFFT state holds a scratch buffer, so a state must not run in two threads at
  * once: each thread keeps its own states, made on first use for each length. */
@@ -31,6 +33,10 @@ typedef struct kiss_states {
 } kiss_states;
 
 static _Thread_local kiss_states *thread_states;
+/* Every state ever made, so that they stay reachable (for leak checkers) after their
+ * threads end; they live as long as the process, as the plans do. */
+static kiss_states *all_states[1024];
+static size_t n_all_states;
 
 static const kiss_states *states_for(size_t n)
 {
@@ -43,12 +49,15 @@ static const kiss_states *states_for(size_t n)
         k->inv = kiss_fftr_alloc((int)n, 1, NULL, NULL);
         k->next = thread_states;
         thread_states = k;
+        pthread_mutex_lock(&cache_lock);
+        if (n_all_states < sizeof all_states / sizeof *all_states)
+            all_states[n_all_states++] = k;
+        pthread_mutex_unlock(&cache_lock);
     }
     return k;
 }
 #endif
 
-static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct vx_fft *cache;
 
 static struct vx_fft *plan_new(size_t n)

@@ -174,8 +174,10 @@ vx_audio_writer *vx_audio_writer_open(const char *path, int rate, int channels, 
         free(w);
         return NULL;
     }
-    /* Float WAV samples may exceed 1; only integer formats need clipping. */
+    /* Float WAV samples may exceed 1; only integer formats need clipping. No PEAK chunk:
+     * it carries a time stamp, and the same audio should make the same file. */
     sf_command(w->sf, SFC_SET_CLIPPING, NULL, SF_TRUE);
+    sf_command(w->sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
     return w;
 }
 
