@@ -14,9 +14,10 @@
 struct vx_fft {
     size_t n;
 #ifdef VX_FFT_FFTW
-    /* SIMD plans need the alignment of fftwf_malloc (vx_fft_alloc gives it); other
-     * arrays go through plans that accept any alignment, about 2.5 times slower. */
-    fftwf_plan fwd, inv, fwd_any, inv_any;
+    /* [inverse][unaligned]: SIMD plans need the alignment of fftwf_malloc (vx_fft_alloc
+     * gives it); other arrays go through plans that accept any alignment, about 2.5 times
+     * slower. Each is made on first use: planning costs more than a one-off transform. */
+    fftwf_plan plan[2][2];
 #endif
     struct vx_fft *next;
 };
@@ -63,27 +64,35 @@ static struct vx_fft *cache;
 static struct vx_fft *plan_new(size_t n)
 {
     struct vx_fft *p = calloc(1, sizeof *p);
-    if (!p)
-        return NULL;
-    p->n = n;
-#ifdef VX_FFT_FFTW
-    float *x = fftwf_alloc_real(n);
-    fftwf_complex *X = fftwf_alloc_complex(n / 2 + 1);
-    if (x && X) {
-        p->fwd = fftwf_plan_dft_r2c_1d((int)n, x, X, FFTW_ESTIMATE);
-        p->inv = fftwf_plan_dft_c2r_1d((int)n, X, x, FFTW_ESTIMATE);
-        p->fwd_any = fftwf_plan_dft_r2c_1d((int)n, x, X, FFTW_ESTIMATE | FFTW_UNALIGNED);
-        p->inv_any = fftwf_plan_dft_c2r_1d((int)n, X, x, FFTW_ESTIMATE | FFTW_UNALIGNED);
-    }
-    fftwf_free(x);
-    fftwf_free(X);
-    if (!p->fwd || !p->inv || !p->fwd_any || !p->inv_any) {
-        free(p);
-        return NULL;
-    }
-#endif
+    if (p)
+        p->n = n;
     return p;
 }
+
+#ifdef VX_FFT_FFTW
+/* The plan for a direction and the alignment of the arrays, made on first use. */
+static fftwf_plan plan_for(const struct vx_fft *cp, int inverse, const void *in, const void *out)
+{
+    struct vx_fft *p = (struct vx_fft *)cp;
+    int any = fftwf_alignment_of((float *)in) != 0 || fftwf_alignment_of((float *)out) != 0;
+    fftwf_plan plan = __atomic_load_n(&p->plan[inverse][any], __ATOMIC_ACQUIRE);
+    if (plan)
+        return plan;
+    pthread_mutex_lock(&cache_lock); /* FFTW's planner is not thread-safe */
+    if (!(plan = p->plan[inverse][any])) {
+        float *x = fftwf_alloc_real(p->n);
+        fftwf_complex *X = fftwf_alloc_complex(p->n / 2 + 1);
+        unsigned flags = FFTW_ESTIMATE | (any ? FFTW_UNALIGNED : 0);
+        plan = inverse ? fftwf_plan_dft_c2r_1d((int)p->n, X, x, flags)
+                       : fftwf_plan_dft_r2c_1d((int)p->n, x, X, flags);
+        fftwf_free(x);
+        fftwf_free(X);
+        __atomic_store_n(&p->plan[inverse][any], plan, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&cache_lock);
+    return plan;
+}
+#endif
 
 const vx_fft *vx_fft_get(size_t n)
 {
@@ -106,8 +115,7 @@ size_t vx_fft_len(const vx_fft *p) { return p->n; }
 void vx_fft_forward(const vx_fft *p, const float *in, vx_cpx *out)
 {
 #ifdef VX_FFT_FFTW
-    int aligned = fftwf_alignment_of((float *)in) == 0 && fftwf_alignment_of((float *)out) == 0;
-    fftwf_execute_dft_r2c(aligned ? p->fwd : p->fwd_any, (float *)in, (fftwf_complex *)out);
+    fftwf_execute_dft_r2c(plan_for(p, 0, in, out), (float *)in, (fftwf_complex *)out);
 #else
     kiss_fftr(states_for(p->n)->fwd, in, (kiss_fft_cpx *)out);
 #endif
@@ -116,8 +124,7 @@ void vx_fft_forward(const vx_fft *p, const float *in, vx_cpx *out)
 void vx_fft_inverse(const vx_fft *p, vx_cpx *in, float *out)
 {
 #ifdef VX_FFT_FFTW
-    int aligned = fftwf_alignment_of((float *)in) == 0 && fftwf_alignment_of(out) == 0;
-    fftwf_execute_dft_c2r(aligned ? p->inv : p->inv_any, (fftwf_complex *)in, out);
+    fftwf_execute_dft_c2r(plan_for(p, 1, in, out), (fftwf_complex *)in, out);
 #else
     kiss_fftri(states_for(p->n)->inv, (const kiss_fft_cpx *)in, out);
 #endif
