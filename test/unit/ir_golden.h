@@ -3,34 +3,17 @@
 #ifndef VX_TEST_IR_GOLDEN_H
 #define VX_TEST_IR_GOLDEN_H
 
-#include <cJSON.h>
 #include <math.h>
 #include <sndfile.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
+#include "fixtures.h"
 #include "params.h"
 
-/* fx from the "raw" array of a preset fixture (vx_params_to_fx, no Q clip). 0 on success. */
-static inline int golden_preset_fx(const char *path, vx_fx *fx)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return -1;
-    static char text[1 << 16];
-    size_t n = fread(text, 1, sizeof text - 1, fp);
-    fclose(fp);
-    text[n] = 0;
-    cJSON *root = cJSON_Parse(text);
-    cJSON *raw = cJSON_GetObjectItem(root, "raw");
-    double r[VX_NRAW];
-    int rc = cJSON_GetArraySize(raw) == VX_NRAW ? 0 : -1;
-    for (int i = 0; i < VX_NRAW && rc == 0; i++)
-        r[i] = cJSON_GetArrayItem(raw, i)->valuedouble;
-    cJSON_Delete(root);
-    return rc == 0 ? vx_params_to_fx(r, 0, fx) : -1;
-}
+/* fx from a preset fixture (no Q clip). 0 on success. */
+static inline int golden_preset_fx(const char *path, vx_fx *fx) { return fixture_preset_fx(path, fx); }
 
 /* First n frames of a WAV with `channels` channels, de-interleaved into ch[0..channels-1].
  * Returns the frames read, or -1 when the file cannot be read or has another channel count. */

@@ -4,6 +4,7 @@
  * where no attack/release choice or static-curve branch switches. */
 #include "fx/comp.h"
 #include "fx/peq.h"
+#include "fixtures.h"
 #include "harness.h"
 
 #include <cjson/cJSON.h>
@@ -48,55 +49,17 @@ static void naive_comp(const vx_fx *fx, const double *e, double *y, unsigned cha
 
 /* ---- fixtures ---- */
 
-static float *read_wav(const char *path, size_t *n)
-{
-    SF_INFO info = {0};
-    SNDFILE *f = sf_open(path, SFM_READ, &info);
-    if (!f || info.channels != 1)
-        return NULL;
-    float *x = malloc(info.frames * sizeof *x);
-    *n = (size_t)sf_readf_float(f, x, info.frames);
-    sf_close(f);
-    return x;
-}
-
-static int read_preset(const char *path, vx_fx *fx)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    static char buf[1 << 16];
-    size_t len = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[len] = 0;
-    cJSON *j = cJSON_Parse(buf), *raw = cJSON_GetObjectItem(j, "raw");
-    double r[VX_NRAW];
-    int ok = cJSON_GetArraySize(raw) == VX_NRAW;
-    for (int i = 0; ok && i < VX_NRAW; i++)
-        r[i] = cJSON_GetArrayItem(raw, i)->valuedouble;
-    cJSON_Delete(j);
-    return ok ? vx_params_to_fx(r, 0, fx) : -1;
-}
-
-static double error_db(const float *y, const float *ref, size_t n)
-{
-    double e = 0, r = 0;
-    for (size_t i = 0; i < n; i++)
-        e += ((double)y[i] - ref[i]) * ((double)y[i] - ref[i]), r += (double)ref[i] * ref[i];
-    return 10 * log10(e / r);
-}
-
 /* The fixtures are the first 2 s of a 6 s render: the last 705 samples of the reference
  * saw gain values past the cut through the lookahead, so they are left out. */
 static void check_golden(void)
 {
     vx_fx fx;
     size_t n = 0, n1 = 0, n2 = 0;
-    float *x = read_wav("test/fixtures/peq_comp_input_2s.wav", &n);
-    float *e = read_wav("test/fixtures/peq_medleydb0_after_peq_2s.wav", &n1);
-    float *ref = read_wav("test/fixtures/comp_medleydb0_after_comp_2s.wav", &n2);
+    float *x = fixture_read_mono("test/fixtures/peq_comp_input_2s.wav", &n);
+    float *e = fixture_read_mono("test/fixtures/peq_medleydb0_after_peq_2s.wav", &n1);
+    float *ref = fixture_read_mono("test/fixtures/comp_medleydb0_after_comp_2s.wav", &n2);
     CHECK(x && e && ref && n == 88200 && n1 == n && n2 == n, "golden fixtures read");
-    CHECK(read_preset("test/fixtures/preset_medleydb0.json", &fx) == 0, "preset read");
+    CHECK(fixture_preset_fx("test/fixtures/preset_medleydb0.json", &fx) == 0, "preset read");
     if (!x || !e || !ref || n1 != n || n2 != n) {
         free(x), free(e), free(ref);
         return;
@@ -105,12 +68,12 @@ static void check_golden(void)
     float *y = malloc(n * sizeof *y);
     vx_comp *c = vx_comp_create(n);
     CHECK(vx_comp_forward(c, &fx, e, y, n) == 0, "forward runs");
-    double err = error_db(y, ref, m);
+    double err = fixture_error_db(y, ref, m);
     CHECK_LE(err, -135, "medleydb0 after_comp error from the reference EQ output (dB)");
     vx_peq *p = vx_peq_create(vx_peq_main_kinds, VX_PEQ_BANDS, n);
     vx_peq_forward(p, fx.peq, x, y, n);
     vx_comp_forward(c, &fx, y, y, n); /* in place */
-    double err2 = error_db(y, ref, m);
+    double err2 = fixture_error_db(y, ref, m);
     CHECK_LE(err2, -135, "medleydb0 input -> peq -> comp error (dB)");
     if (getenv("VX_TEST_VERBOSE"))
         printf("golden after_comp error %.1f dB (from reference EQ output), %.1f dB (chain)\n",

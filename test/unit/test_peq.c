@@ -3,6 +3,7 @@
  * cascade computed in double, for the main 6-band EQ and the FDN's 4-band EQ, mono and on
  * four signals at once. */
 #include "fx/peq.h"
+#include "fixtures.h"
 #include "harness.h"
 
 #include <cjson/cJSON.h>
@@ -11,55 +12,14 @@
 
 #define N 2000
 
-/* Mono float WAV from test/fixtures; *n gets the frame count. Caller frees. */
-static float *read_wav(const char *path, size_t *n)
-{
-    SF_INFO info = {0};
-    SNDFILE *f = sf_open(path, SFM_READ, &info);
-    if (!f || info.channels != 1)
-        return NULL;
-    float *x = malloc(info.frames * sizeof *x);
-    *n = (size_t)sf_readf_float(f, x, info.frames);
-    sf_close(f);
-    return x;
-}
-
-/* The 151 raw values of a preset fixture mapped to physical values. */
-static int read_preset(const char *path, vx_fx *fx)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    static char buf[1 << 16];
-    size_t len = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[len] = 0;
-    cJSON *j = cJSON_Parse(buf), *raw = cJSON_GetObjectItem(j, "raw");
-    double r[VX_NRAW];
-    int ok = cJSON_GetArraySize(raw) == VX_NRAW;
-    for (int i = 0; ok && i < VX_NRAW; i++)
-        r[i] = cJSON_GetArrayItem(raw, i)->valuedouble;
-    cJSON_Delete(j);
-    return ok ? vx_params_to_fx(r, 0, fx) : -1;
-}
-
-/* 10 log10(sum (y - ref)^2 / sum ref^2) over n samples. */
-static double error_db(const float *y, const float *ref, size_t n)
-{
-    double e = 0, r = 0;
-    for (size_t i = 0; i < n; i++)
-        e += ((double)y[i] - ref[i]) * ((double)y[i] - ref[i]), r += (double)ref[i] * ref[i];
-    return 10 * log10(e / r);
-}
-
 static void check_golden(void)
 {
     vx_fx fx;
     size_t n = 0, nr = 0;
-    float *x = read_wav("test/fixtures/peq_comp_input_2s.wav", &n);
-    float *ref = read_wav("test/fixtures/peq_medleydb0_after_peq_2s.wav", &nr);
+    float *x = fixture_read_mono("test/fixtures/peq_comp_input_2s.wav", &n);
+    float *ref = fixture_read_mono("test/fixtures/peq_medleydb0_after_peq_2s.wav", &nr);
     CHECK(x && ref && n == 88200 && nr == n, "golden fixtures read");
-    CHECK(read_preset("test/fixtures/preset_medleydb0.json", &fx) == 0, "preset read");
+    CHECK(fixture_preset_fx("test/fixtures/preset_medleydb0.json", &fx) == 0, "preset read");
     if (!x || !ref || nr != n) {
         free(x), free(ref);
         return;
@@ -67,7 +27,7 @@ static void check_golden(void)
     vx_peq *p = vx_peq_create(vx_peq_main_kinds, VX_PEQ_BANDS, n);
     float *y = malloc(n * sizeof *y);
     CHECK(vx_peq_forward(p, fx.peq, x, y, n) == 0, "forward runs");
-    double err = error_db(y, ref, n);
+    double err = fixture_error_db(y, ref, n);
     CHECK_LE(err, -150, "medleydb0 after_peq error (dB)");
     if (getenv("VX_TEST_VERBOSE"))
         printf("golden after_peq error %.1f dB\n", err);
