@@ -291,7 +291,7 @@ static cJSON *settings_json(const options *o, const vx_fit *fit)
     cJSON_AddNumberToObject(s, "seed", (double)o->set.seed);
     cJSON_AddNumberToObject(s, "chunk", o->set.chunk_s);
     cJSON_AddNumberToObject(s, "overlap", o->set.overlap_s);
-    cJSON_AddNumberToObject(s, "threads", o->threads);
+    cJSON_AddNumberToObject(s, "threads", o->threads ? o->threads : omp_get_max_threads());
     cJSON_AddNumberToObject(s, "chunks", (double)vx_fit_chunks_total(fit));
     cJSON_AddNumberToObject(s, "active_chunks", (double)vx_fit_chunks_active(fit));
     cJSON_AddBoolToObject(s, "as_is", o->as_is);
