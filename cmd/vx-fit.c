@@ -337,7 +337,9 @@ int main(int argc, char **argv)
     if (!fit)
         vx_die(VX_EXIT_DATA, "%s: %s", o.pairs ? o.pairs : o.wet, e.msg);
     if (o.grad) {
-        print_gradient(&o, fit, raw, rec);
+        print_gradient(&o, fit, raw, rec); /* the gradient record takes over rec */
+        vx_fit_free(fit);
+        vx_pair_free(&pair);
         return 0;
     }
     char started[32], finished[32];
