@@ -261,20 +261,28 @@ int vx_fit_evaluate(vx_fit *f, const double *raw, double eta_raw, const size_t *
         memset(f->lanes[i].acc[1], 0, bins * sizeof(vx_cpx));
     }
     int bad = 0;
-    /* One chunk uses both cores inside its stages; several chunks use one core each, in a
-     * fixed assignment so that the sums (and the fit) repeat exactly for a thread count. */
-#pragma omp parallel for schedule(static, 1) if (n > 1) reduction(| : bad)
-    for (size_t j = 0; j < n; j++)
-        bad |= chunk_forward(f, &f->slots[j], &f->lanes[omp_get_thread_num()], &fx, which ? which[j] : j);
+    /* One chunk uses both cores inside its stages (no enclosing parallel region, which
+     * would make every inner region start threads of its own); several chunks use one
+     * core each, in a fixed assignment so that the sums (and the fit) repeat exactly for
+     * a thread count. */
+    if (n == 1)
+        bad = chunk_forward(f, &f->slots[0], &f->lanes[0], &fx, which ? which[0] : 0);
+    else
+#pragma omp parallel for schedule(static, 1) reduction(| : bad)
+        for (size_t j = 0; j < n; j++)
+            bad |= chunk_forward(f, &f->slots[j], &f->lanes[omp_get_thread_num()], &fx, which ? which[j] : j);
     vx_loss_work *items[n];
     for (size_t j = 0; j < n; j++)
         items[j] = f->slots[j].loss;
     vx_loss_batch batch;
     if (bad || vx_loss_combine(f->L, items, n, &batch))
         return vx_err_set(e, "the compressor's parameters are outside their ranges");
-#pragma omp parallel for schedule(static, 1) if (n > 1) reduction(| : bad)
-    for (size_t j = 0; j < n; j++)
-        bad |= chunk_backward(f, &f->slots[j], &f->lanes[omp_get_thread_num()], &batch);
+    if (n == 1)
+        bad = chunk_backward(f, &f->slots[0], &f->lanes[0], &batch);
+    else
+#pragma omp parallel for schedule(static, 1) reduction(| : bad)
+        for (size_t j = 0; j < n; j++)
+            bad |= chunk_backward(f, &f->slots[j], &f->lanes[omp_get_thread_num()], &batch);
     /* Sum the lanes into lane 0, then differentiate the response once. */
     lane *l0 = &f->lanes[0];
     for (int i = 1; i < f->nlanes; i++) {

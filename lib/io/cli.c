@@ -4,6 +4,7 @@
 #include "io/tmpfile.h"
 
 #include <errno.h>
+#include <omp.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -61,6 +62,9 @@ void vx_cli_start(const char *name, volatile sig_atomic_t *stop_flag)
     prog = slash ? slash + 1 : name;
     stop_requested = stop_flag;
     signal(SIGPIPE, SIG_IGN);
+    /* Parallel regions inside parallel work run on the thread that reached them: nested
+     * teams would start and end threads of their own every time. */
+    omp_set_max_active_levels(1);
     struct sigaction sa = {.sa_handler = on_fatal_signal};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
