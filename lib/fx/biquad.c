@@ -393,6 +393,7 @@ typedef struct {
     adjoint4 a4[VX_BIQUAD_MAX_CASCADE];
     double (*ring)[PIPE_BLOCK];  /* PIPE_RING blocks handed between the stages */
     vx_v4d (*ring4)[PIPE_BLOCK];
+    int backward, lanes4;        /* which pass the pipeline runs */
 } cascade_job;
 
 /* Block b in processing order: forward from the start, backward from the end. */
@@ -442,67 +443,38 @@ VX_CLONES static void bwd4_part(cascade_job *j, int k0, int nk, const vx_v4d *ri
 #undef RUN
 }
 
-/* Pipeline stages (vx_pipe2_fn): stage 0 writes block b's hand-over into ring slot
- * b % PIPE_RING, stage 1 reads it. */
-static void fwd_stage(void *ctx, int stage, size_t b)
+/* The pipeline stage (vx_pipe2_fn) of every job kind: stage 0 runs the sections met first
+ * (the first half forward, the second half backward) and writes block b's hand-over into
+ * ring slot b % PIPE_RING; stage 1 reads it and runs the other half. */
+static void stage_run(void *ctx, int stage, size_t b)
 {
     cascade_job *j = ctx;
-    size_t t0, t1;
-    block_range(j, b, 0, &t0, &t1);
-    double *r = j->ring[b % PIPE_RING];
-    if (stage == 0)
-        fwd_part(j, 0, j->half, NULL, r, t0, t1);
-    else
-        fwd_part(j, j->half, j->nf - j->half, r, NULL, t0, t1);
-}
-
-static void bwd_stage(void *ctx, int stage, size_t b)
-{
-    cascade_job *j = ctx;
-    size_t t0, t1;
-    block_range(j, b, 1, &t0, &t1);
-    double *r = j->ring[b % PIPE_RING];
-    if (stage == 0)
-        bwd_part(j, j->half, j->nf - j->half, NULL, r, t0, t1);
-    else
-        bwd_part(j, 0, j->half, r, NULL, t0, t1);
-}
-
-static void fwd4_stage(void *ctx, int stage, size_t b)
-{
-    cascade_job *j = ctx;
-    size_t t0, t1;
-    block_range(j, b, 0, &t0, &t1);
-    vx_v4d *r = j->ring4[b % PIPE_RING];
-    if (stage == 0)
-        fwd4_part(j, 0, j->half, NULL, r, t0, t1);
-    else
-        fwd4_part(j, j->half, j->nf - j->half, r, NULL, t0, t1);
-}
-
-static void bwd4_stage(void *ctx, int stage, size_t b)
-{
-    cascade_job *j = ctx;
-    size_t t0, t1;
-    block_range(j, b, 1, &t0, &t1);
-    vx_v4d *r = j->ring4[b % PIPE_RING];
-    if (stage == 0)
-        bwd4_part(j, j->half, j->nf - j->half, NULL, r, t0, t1);
-    else
-        bwd4_part(j, 0, j->half, r, NULL, t0, t1);
+    size_t t0, t1, slot = b % PIPE_RING;
+    block_range(j, b, j->backward, &t0, &t1);
+    int low = (stage == 0) != j->backward; /* this stage runs sections [0, half) */
+    int k0 = low ? 0 : j->half, nk = low ? j->half : j->nf - j->half;
+    int out = stage == 0;
+    if (j->lanes4) {
+        vx_v4d *r = j->ring4[slot];
+        (j->backward ? bwd4_part : fwd4_part)(j, k0, nk, out ? NULL : r, out ? r : NULL, t0, t1);
+    } else {
+        double *r = j->ring[slot];
+        (j->backward ? bwd_part : fwd_part)(j, k0, nk, out ? NULL : r, out ? r : NULL, t0, t1);
+    }
 }
 
 /* Runs the job's stages on two threads when the cascade splits and two threads are there;
  * returns 0, or -1 having done nothing (the caller then runs it whole on this thread). */
-static int pipelined(cascade_job *j, vx_pipe2_fn *stage, int lanes)
+static int pipelined(cascade_job *j)
 {
     if (j->nf < 2 || j->n == 0)
         return -1;
+    size_t lanes = j->lanes4 ? VX_V4 : 1;
     void *ring = vx_fft_alloc(PIPE_RING * PIPE_BLOCK * lanes * sizeof(double)); /* aligned */
     if (!ring)
         return -1;
     j->ring = ring, j->ring4 = ring;
-    int rc = vx_pipe2_run((j->n + PIPE_BLOCK - 1) / PIPE_BLOCK, PIPE_RING, stage, j);
+    int rc = vx_pipe2_run((j->n + PIPE_BLOCK - 1) / PIPE_BLOCK, PIPE_RING, stage_run, j);
     free(ring);
     return rc;
 }
@@ -510,7 +482,7 @@ static int pipelined(cascade_job *j, vx_pipe2_fn *stage, int lanes)
 void vx_biquad_cascade(const vx_biquad *f, int nf, float *const *sig, size_t n)
 {
     cascade_job j = {.f = f, .nf = nf, .half = nf / 2, .n = n, .sig = sig};
-    if (pipelined(&j, fwd_stage, 1) != 0)
+    if (pipelined(&j) != 0)
         fwd_part(&j, 0, nf, NULL, NULL, 0, n);
 }
 
@@ -529,8 +501,8 @@ void vx_biquad_cascade_backward(const vx_biquad *f, int nf, const float *const *
                                 const float *gy, float *gx, size_t n, vx_biquad *gc)
 {
     cascade_job j = {.f = f, .nf = nf, .half = nf / 2, .n = n, .sig = (float *const *)sig,
-                     .gy = gy, .gx = gx};
-    if (pipelined(&j, bwd_stage, 1) != 0)
+                     .gy = gy, .gx = gx, .backward = 1};
+    if (pipelined(&j) != 0)
         bwd_part(&j, 0, nf, NULL, NULL, 0, n);
     for (int k = 0; k < nf; k++)
         adjoint_add(&j.a[k], &gc[k]);
@@ -539,8 +511,9 @@ void vx_biquad_cascade_backward(const vx_biquad *f, int nf, const float *const *
 void vx_biquad_cascade4(const vx_biquad *f, int nf, const float *const x[VX_V4],
                         float *const *sig, float *const y[VX_V4], size_t n)
 {
-    cascade_job j = {.f = f, .nf = nf, .half = nf / 2, .n = n, .sig = sig, .x = x, .y = y};
-    if (pipelined(&j, fwd4_stage, VX_V4) != 0)
+    cascade_job j = {.f = f, .nf = nf, .half = nf / 2, .n = n, .sig = sig, .x = x, .y = y,
+                     .lanes4 = 1};
+    if (pipelined(&j) != 0)
         fwd4_part(&j, 0, nf, NULL, NULL, 0, n);
 }
 
@@ -549,8 +522,8 @@ void vx_biquad_cascade4_backward(const vx_biquad *f, int nf, const float *const 
                                  size_t n, vx_biquad *gc)
 {
     cascade_job j = {.f = f, .nf = nf, .half = nf / 2, .n = n, .sig = (float *const *)sig,
-                     .gy4 = gy, .gx4 = gx};
-    if (pipelined(&j, bwd4_stage, VX_V4) != 0)
+                     .gy4 = gy, .gx4 = gx, .backward = 1, .lanes4 = 1};
+    if (pipelined(&j) != 0)
         bwd4_part(&j, 0, nf, NULL, NULL, 0, n);
     for (int k = 0; k < nf; k++) /* the lanes share the coefficients: their sum */
         for (int l = 0; l < VX_V4; l++) {
