@@ -24,7 +24,7 @@ static int front(const vx_fx *fx, const float *x, size_t n, float *c)
 int vx_chain_render(const vx_fx *fx, const float *x, size_t n, float *y, vx_err *e)
 {
     float *c = malloc(n * sizeof *c);
-    vx_response *r = vx_response_create(n);
+    vx_response *r = vx_response_create(n, 0);
     vx_response_work *w = r ? vx_response_work_create(r) : NULL;
     int rc = 0;
     if (!c || !w)

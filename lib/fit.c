@@ -1,7 +1,8 @@
 /* Preset retrieval: chunked training loss, its gradient, and Adam (see fit.h).
  * Everything after the compressor is one response built per step (response.h): each
  * chunk costs its EQ, compressor, one convolution and the loss, and the response is
- * differentiated once for the whole batch. */
+ * differentiated once for the whole batch. Chunks share the EQ, so a thread filters its
+ * chunks four at a time, one per vector lane (vx_peq_forward4). */
 #include "fit.h"
 #include "fx/comp.h"
 #include "fx/delay.h"
@@ -24,7 +25,7 @@
 
 /* Everything one chunk of a batch keeps from the forward pass to the backward pass. */
 typedef struct {
-    vx_peq *peq;
+    vx_peq *peq;         /* only when the batch is one chunk (its EQ then uses both cores) */
     vx_comp *comp;
     vx_loss_work *loss;
     vx_cpx *C;           /* spectrum of the compressor output */
@@ -32,11 +33,17 @@ typedef struct {
     float *gl, *gr;      /* d(loss)/d(rendered chunk), then d(loss)/dc in gl */
 } slot;
 
-/* Per-thread accumulators. */
+#define GROUP VX_BIQUAD_LANES /* chunks through one four-lane EQ */
+
+/* The work of one thread: a contiguous range of the batch's slots, in groups of GROUP for
+ * the EQ, and its accumulators. */
 typedef struct {
     vx_response_work *work;
     vx_cpx *acc[2];
     vx_fx grad;
+    vx_peq **eq;         /* one four-lane EQ per group of the range */
+    int neq;
+    float *spare, *zero; /* output and zero gradient of the EQ lanes a short group leaves */
 } lane;
 
 struct vx_fit {
@@ -84,8 +91,12 @@ void vx_fit_free(vx_fit *f)
     for (size_t i = 0; f->slots && i < f->nslots; i++)
         slot_free(&f->slots[i]);
     for (int i = 0; f->lanes && i < f->nlanes; i++) {
-        vx_response_work_free(f->lanes[i].work);
-        free(f->lanes[i].acc[0]), free(f->lanes[i].acc[1]);
+        lane *l = &f->lanes[i];
+        vx_response_work_free(l->work);
+        free(l->acc[0]), free(l->acc[1]), free(l->spare), free(l->zero);
+        for (int g = 0; l->eq && g < l->neq; g++)
+            vx_peq_free(l->eq[g]);
+        free(l->eq);
     }
     vx_loss_free(f->L);
     vx_response_free(f->resp);
@@ -96,14 +107,43 @@ void vx_fit_free(vx_fit *f)
 static int slot_init(slot *s, const vx_fit *f)
 {
     size_t T = f->T, bins = vx_response_bins(f->resp);
-    s->peq = vx_peq_create(vx_peq_main_kinds, VX_PEQ_BANDS, T);
+    s->peq = f->nslots == 1 ? vx_peq_create(vx_peq_main_kinds, VX_PEQ_BANDS, T) : NULL;
     s->comp = vx_comp_create(T);
     s->loss = vx_loss_work_create(f->L);
     s->C = vx_fft_alloc(bins * sizeof *s->C);
     s->c = malloc(T * sizeof *s->c);
     s->yl = malloc(T * sizeof *s->yl), s->yr = malloc(T * sizeof *s->yr);
     s->gl = calloc(T, sizeof *s->gl), s->gr = calloc(T, sizeof *s->gr);
-    return s->peq && s->comp && s->loss && s->C && s->c && s->yl && s->yr && s->gl && s->gr;
+    return (s->peq || f->nslots > 1) && s->comp && s->loss && s->C && s->c && s->yl && s->yr && s->gl &&
+           s->gr;
+}
+
+/* Slots [first, end) of lane i out of the fit's lanes, for a batch of n. */
+static void lane_range(const vx_fit *f, int i, size_t n, size_t *first, size_t *end)
+{
+    *first = n * (size_t)i / (size_t)f->nlanes;
+    *end = n * (size_t)(i + 1) / (size_t)f->nlanes;
+}
+
+static int lane_init(lane *l, const vx_fit *f)
+{
+    size_t bins = vx_response_bins(f->resp);
+    size_t most = (f->nslots + (size_t)f->nlanes - 1) / (size_t)f->nlanes; /* slots in a range */
+    l->work = vx_response_work_create(f->resp);
+    l->acc[0] = vx_fft_alloc(bins * sizeof(vx_cpx));
+    l->acc[1] = vx_fft_alloc(bins * sizeof(vx_cpx));
+    if (!l->work || !l->acc[0] || !l->acc[1])
+        return 0;
+    if (f->nslots == 1)
+        return 1;
+    l->neq = (int)((most + GROUP - 1) / GROUP);
+    l->eq = calloc((size_t)l->neq, sizeof *l->eq);
+    l->spare = malloc(f->T * sizeof *l->spare);
+    l->zero = calloc(f->T, sizeof *l->zero);
+    int ok = l->eq && l->spare && l->zero;
+    for (int g = 0; ok && g < l->neq; g++)
+        ok = (l->eq[g] = vx_peq_create4(vx_peq_main_kinds, VX_PEQ_BANDS, f->T)) != NULL;
+    return ok;
 }
 
 /* Active chunks: the wet peak after the overlap must be above -60 dB (spec §2.3). */
@@ -156,7 +196,7 @@ vx_fit *vx_fit_create(const float *dry, const float *wet_l, const float *wet_r, 
     }
     f->nslots = f->active < (size_t)set->batch ? f->active : (size_t)set->batch;
     f->L = vx_loss_create(f->T - f->O, NULL);
-    f->resp = vx_response_create(f->T);
+    f->resp = vx_response_create(f->T, f->O);
     f->target = calloc(f->active, sizeof *f->target);
     f->slots = calloc(f->nslots, sizeof *f->slots);
     f->nlanes = omp_get_max_threads();
@@ -175,12 +215,8 @@ vx_fit *vx_fit_create(const float *dry, const float *wet_l, const float *wet_r, 
     }
     for (size_t i = 0; ok && i < f->nslots; i++)
         ok = slot_init(&f->slots[i], f);
-    size_t bins = vx_response_bins(f->resp);
-    for (int i = 0; ok && i < f->nlanes; i++) {
-        lane *l = &f->lanes[i];
-        ok = (l->work = vx_response_work_create(f->resp)) && (l->acc[0] = vx_fft_alloc(bins * sizeof(vx_cpx))) &&
-             (l->acc[1] = vx_fft_alloc(bins * sizeof(vx_cpx)));
-    }
+    for (int i = 0; ok && i < f->nlanes; i++)
+        ok = lane_init(&f->lanes[i], f);
     if (!ok) {
         vx_err_set(e, "out of memory for %zu chunks", f->nslots);
         goto fail;
@@ -219,25 +255,86 @@ static void fx_add(vx_fx *to, const vx_fx *from)
         a[i] += b[i];
 }
 
-/* Forward of one chunk into its slot: EQ, compressor, response, loss partial sums. */
+/* Forward of one chunk after its EQ (in s->c): compressor, response, loss partial sums. */
 static int chunk_forward(vx_fit *f, slot *s, lane *l, const vx_fx *fx, size_t chunk)
 {
-    const float *x = f->dry + f->start[chunk];
-    if (vx_peq_forward(s->peq, fx->peq, x, s->c, f->T) || vx_comp_forward(s->comp, fx, s->c, s->c, f->T))
+    if (vx_comp_forward(s->comp, fx, s->c, s->c, f->T))
         return -1;
     vx_response_apply(f->resp, l->work, s->c, f->T, s->C, s->yl, s->yr);
     return vx_loss_forward(s->loss, f->target[chunk], s->yl + f->O, s->yr + f->O);
 }
 
-/* Backward of one chunk: loss -> response (into the lane's accumulators) -> compressor -> EQ. */
+/* Backward of one chunk down to dL/d(its EQ output), in s->gl: loss -> response (into the
+ * lane's accumulators) -> compressor. */
 static int chunk_backward(vx_fit *f, slot *s, lane *l, const vx_loss_batch *b)
 {
     if (vx_loss_backward(s->loss, b, s->gl + f->O, s->gr + f->O))
         return -1; /* gl, gr stay zero over the overlap, which the loss ignores */
     vx_response_apply_backward(f->resp, l->work, s->C, s->gl, s->gr, f->T, s->gl, l->acc);
     vx_comp_backward(s->comp, s->gl, s->gl, &l->grad);
-    vx_peq_backward(s->peq, s->gl, s->gl, l->grad.peq);
-    memset(s->gl, 0, f->O * sizeof *s->gl); /* the next step relies on the zero overlap */
+    return 0;
+}
+
+/* Forward of lane i's chunks of a batch of n (which: as vx_fit_evaluate). */
+static int lane_forward(vx_fit *f, int i, const vx_fx *fx, const size_t *which, size_t n)
+{
+    lane *l = &f->lanes[i];
+    size_t first, end;
+    lane_range(f, i, n, &first, &end);
+    int bad = 0;
+    for (size_t g = first; g < end; g += GROUP) {
+        size_t k = end - g < GROUP ? end - g : GROUP;
+        const float *x[GROUP];
+        float *c[GROUP];
+        for (size_t j = 0; j < GROUP; j++) { /* lanes past k filter the first chunk again */
+            size_t slot = g + (j < k ? j : 0);
+            x[j] = f->dry + f->start[which ? which[slot] : slot];
+            c[j] = j < k ? f->slots[slot].c : l->spare;
+        }
+        bad |= vx_peq_forward4(l->eq[(g - first) / GROUP], fx->peq, x, c, f->T);
+        for (size_t j = g; j < g + k; j++)
+            bad |= chunk_forward(f, &f->slots[j], l, fx, which ? which[j] : j);
+    }
+    return bad;
+}
+
+static int lane_backward(vx_fit *f, int i, const vx_loss_batch *b, size_t n)
+{
+    lane *l = &f->lanes[i];
+    size_t first, end;
+    lane_range(f, i, n, &first, &end);
+    int bad = 0;
+    for (size_t g = first; g < end; g += GROUP) {
+        size_t k = end - g < GROUP ? end - g : GROUP;
+        for (size_t j = g; j < g + k; j++)
+            bad |= chunk_backward(f, &f->slots[j], l, b);
+        float *gx[GROUP];
+        const float *gy[GROUP];
+        for (size_t j = 0; j < GROUP; j++) /* lanes past k filter zeros */
+            gx[j] = j < k ? f->slots[g + j].gl : l->spare, gy[j] = j < k ? f->slots[g + j].gl : l->zero;
+        vx_peq_backward4(l->eq[(g - first) / GROUP], gy, gx, l->grad.peq);
+        for (size_t j = g; j < g + k; j++) /* the next step relies on the zero overlap */
+            memset(f->slots[j].gl, 0, f->O * sizeof *f->slots[j].gl);
+    }
+    return bad;
+}
+
+/* A batch of one chunk: its stages use both cores (no enclosing parallel region, which
+ * would make every inner region start threads of its own). */
+static int single_forward(vx_fit *f, const vx_fx *fx, size_t chunk)
+{
+    slot *s = &f->slots[0];
+    return vx_peq_forward(s->peq, fx->peq, f->dry + f->start[chunk], s->c, f->T) ||
+           chunk_forward(f, s, &f->lanes[0], fx, chunk);
+}
+
+static int single_backward(vx_fit *f, const vx_loss_batch *b)
+{
+    slot *s = &f->slots[0];
+    if (chunk_backward(f, s, &f->lanes[0], b))
+        return -1;
+    vx_peq_backward(s->peq, s->gl, s->gl, f->lanes[0].grad.peq);
+    memset(s->gl, 0, f->O * sizeof *s->gl);
     return 0;
 }
 
@@ -261,28 +358,26 @@ int vx_fit_evaluate(vx_fit *f, const double *raw, double eta_raw, const size_t *
         memset(f->lanes[i].acc[1], 0, bins * sizeof(vx_cpx));
     }
     int bad = 0;
-    /* One chunk uses both cores inside its stages (no enclosing parallel region, which
-     * would make every inner region start threads of its own); several chunks use one
-     * core each, in a fixed assignment so that the sums (and the fit) repeat exactly for
-     * a thread count. */
-    if (n == 1)
-        bad = chunk_forward(f, &f->slots[0], &f->lanes[0], &fx, which ? which[0] : 0);
+    /* Several chunks: each lane's range on one core, a fixed assignment so that the sums
+     * (and the fit) repeat exactly for a thread count. */
+    if (f->nslots == 1)
+        bad = single_forward(f, &fx, which ? which[0] : 0);
     else
 #pragma omp parallel for schedule(static, 1) reduction(| : bad)
-        for (size_t j = 0; j < n; j++)
-            bad |= chunk_forward(f, &f->slots[j], &f->lanes[omp_get_thread_num()], &fx, which ? which[j] : j);
+        for (int i = 0; i < f->nlanes; i++)
+            bad |= lane_forward(f, i, &fx, which, n);
     vx_loss_work *items[n];
     for (size_t j = 0; j < n; j++)
         items[j] = f->slots[j].loss;
     vx_loss_batch batch;
     if (bad || vx_loss_combine(f->L, items, n, &batch))
         return vx_err_set(e, "the compressor's parameters are outside their ranges");
-    if (n == 1)
-        bad = chunk_backward(f, &f->slots[0], &f->lanes[0], &batch);
+    if (f->nslots == 1)
+        bad = single_backward(f, &batch);
     else
 #pragma omp parallel for schedule(static, 1) reduction(| : bad)
-        for (size_t j = 0; j < n; j++)
-            bad |= chunk_backward(f, &f->slots[j], &f->lanes[omp_get_thread_num()], &batch);
+        for (int i = 0; i < f->nlanes; i++)
+            bad |= lane_backward(f, i, &batch, n);
     /* Sum the lanes into lane 0, then differentiate the response once. */
     lane *l0 = &f->lanes[0];
     for (int i = 1; i < f->nlanes; i++) {

@@ -1,6 +1,8 @@
 /* The post-compressor stereo response from the delay and FDN stages (see response.h).
- * All convolutions are products on one FFT grid of N points, large enough that no
- * product wraps around; the 1/N of the unnormalised inverse FFT is applied once. */
+ * All convolutions are products on one FFT grid of N points; the 1/N of the
+ * unnormalised inverse FFT is applied once. The grid is as small as the outputs that
+ * are used allow: circular wrap-around may land only on output samples before `from`,
+ * which nobody reads. */
 #include "response.h"
 #include "fx/delay.h"
 #include "fx/fdn.h"
@@ -13,6 +15,7 @@ enum { NJOBS = 6 }; /* the six stage responses are transformed side by side */
 
 struct vx_response {
     size_t grid, bins;
+    size_t from;          /* first output sample that is used */
     size_t lq, lf;        /* delay and FDN response samples that reach the outputs */
     const vx_fft *plan;
     vx_delay *delay;
@@ -50,17 +53,25 @@ void vx_response_free(vx_response *r)
     free(r);
 }
 
-/* n: the longest signal to convolve (0: none, only vx_response_impulse). */
-static vx_response *create(size_t n)
+/* n: the longest signal to convolve (0: none, only vx_response_impulse); outputs before
+ * sample `from` are not used. */
+static vx_response *create(size_t n, size_t from)
 {
     vx_response *r = calloc(1, sizeof *r);
     if (!r)
         return NULL;
     /* Outputs t < n see only h[0..n), so only q[0..n) and f[0..n) matter: a short
      * signal needs a small grid whatever the responses' lengths. */
+    r->from = from;
     r->lq = n ? min_sz(VX_DELAY_LEN, n) : VX_DELAY_LEN;
     r->lf = n ? min_sz(VX_FDN_LEN, n) : VX_FDN_LEN;
-    size_t grid = vx_fft_fast_len(n + r->lq + r->lf - 1);
+    size_t lh = r->lq + r->lf - 1; /* support of h_o: the build's products never wrap */
+    /* A linear convolution of n samples with lh is n + lh - 1 long: its wrap-around
+     * stays below `from` (and the correlations of the backward pass stay clear of the
+     * lags and samples they need, by the same margin). Cutting h_o to n samples would
+     * shorten the grid further, but its extra transforms add float rounding that the
+     * FDN gradients feel. */
+    size_t grid = vx_fft_fast_len(n ? n + lh - 1 - from : lh);
     r->grid = grid;
     r->bins = grid / 2 + 1;
     r->plan = vx_fft_get(grid);
@@ -83,9 +94,9 @@ static vx_response *create(size_t n)
     return r;
 }
 
-vx_response *vx_response_create(size_t n) { return n ? create(n) : NULL; }
+vx_response *vx_response_create(size_t n, size_t from) { return n && from < n ? create(n, from) : NULL; }
 
-vx_response *vx_response_create_impulse(void) { return create(0); }
+vx_response *vx_response_create_impulse(void) { return create(0, 0); }
 
 size_t vx_response_bins(const vx_response *r) { return r->bins; }
 
@@ -202,6 +213,7 @@ void vx_response_apply(const vx_response *r, vx_response_work *w, const float *c
     for (int o = 0; o < 2; o++) {
         multiply(X, r->H[o], 0, 0, w->spec[o], r->bins);
         inverse(r, w->spec[o], w->time[o]);
+        memset(w->time[o], 0, r->from * sizeof(float)); /* wrapped around: not outputs */
         if (yr)
             memcpy(o ? yr : yl, w->time[o], n * sizeof(float));
         else

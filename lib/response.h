@@ -19,10 +19,11 @@ typedef struct vx_response vx_response;
 /* Per-thread buffers for applying a response and its backward pass. */
 typedef struct vx_response_work vx_response_work;
 
-/* A response for signals of up to n samples (and for an impulse response of up to n
- * samples): the FFT grid is the smallest that convolves them without wrap-around. NULL
- * when out of memory or n is 0. */
-vx_response *vx_response_create(size_t n);
+/* A response for signals of up to n samples whose outputs are used from sample `from`
+ * on (0: all of them; a fit's loss skips the chunk overlap), and for an impulse response
+ * of up to n samples: the FFT grid is the smallest whose wrap-around stays in the unused
+ * outputs. NULL when out of memory, n is 0 or from >= n. */
+vx_response *vx_response_create(size_t n, size_t from);
 /* A response only for vx_response_impulse (the whole h_o), on the smallest grid. */
 vx_response *vx_response_create_impulse(void);
 void vx_response_free(vx_response *r);
@@ -41,12 +42,13 @@ vx_response_work *vx_response_work_create(const vx_response *r);
 void vx_response_work_free(vx_response_work *w);
 
 /* y_o = h_o * c truncated to n samples (n no more than vx_response_create's): into yl, yr,
- * or interleaved into y[2n] if yr is NULL (then yl is y). C (vx_response_bins complex,
+ * or interleaved into y[2n] if yr is NULL (then yl is y); samples before `from` are 0. C (vx_response_bins complex,
  * caller-owned, may be NULL) keeps the spectrum of c for the backward pass. */
 void vx_response_apply(const vx_response *r, vx_response_work *w, const float *c, size_t n,
                        vx_cpx *C, float *yl, float *yr);
 
-/* Backward of one apply: gl, gr = dL/dy_o (n samples), C the spectrum that apply kept.
+/* Backward of one apply: gl, gr = dL/dy_o (n samples, 0 before `from`), C the spectrum
+ * that apply kept.
  * Writes gc = dL/dc (n samples) and ADDS the spectra of dL/dh_o to acc[2]
  * (vx_response_bins complex each; one pair per thread, zeroed by the caller). */
 void vx_response_apply_backward(const vx_response *r, vx_response_work *w, const vx_cpx *C,

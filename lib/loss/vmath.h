@@ -9,7 +9,7 @@
 /* Marks a hot loop function for an extra AVX2 clone on x86-64, picked when the
  * program loads (GCC function multiversioning); elsewhere it is a no-op. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define VX_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+#define VX_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #else
 #define VX_SIMD_CLONES
 #endif

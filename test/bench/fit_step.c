@@ -1,5 +1,6 @@
-/* Seconds per vx-fit step: one 12 s chunk, and a 60 s pair (7 chunks, all in the batch).
- * The pair is the bundled 14 s speech, looped, against its render by MedleyDB preset 5. */
+/* Seconds per vx-fit step: one 12 s chunk, a 60 s pair (7 chunks) and a 4-minute pair
+ * (33 chunks, all in every batch: the full default fit is 2000 such steps). The pairs are
+ * the bundled 14 s speech, looped, against its render by MedleyDB preset 5. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -11,6 +12,7 @@
 #include "preset.h"
 
 #define STEPS 5
+#define LONG_S 240 /* seconds of the long pair */
 
 static double now_s(void)
 {
@@ -61,7 +63,7 @@ int main(void)
         fprintf(stderr, "fit_step: %s\n", e.msg);
         return 1;
     }
-    size_t n = 60 * 44100;
+    size_t n = LONG_S * 44100;
     float *dry = malloc(n * sizeof *dry), *y = malloc(2 * n * sizeof *y);
     float *wl = malloc(n * sizeof *wl), *wr = malloc(n * sizeof *wr);
     for (size_t t = 0; t < n; t++)
@@ -77,13 +79,11 @@ int main(void)
     printf("  vx-fit step (%s)\n", vx_fft_backend());
     double one = seconds_per_step(dry, wl, wr, 12 * 44100);
     printf("  one 12 s chunk:        %.3f s/step\n", one);
-    double pair = seconds_per_step(dry, wl, wr, n);
+    double pair = seconds_per_step(dry, wl, wr, 60 * 44100);
     printf("  60 s pair (7 chunks):  %.3f s/step\n", pair);
-    /* a step costs a fixed part (the response, built and differentiated once) plus a part
-     * per chunk: a 4-minute vocal has 33 chunks, all in every batch */
-    double per_chunk = (pair - one) / 6, fixed = one - per_chunk;
-    printf("  per chunk %.3f s, fixed %.3f s: a default fit (2000 steps) of a 4-minute vocal "
-           "(33 chunks) takes about %.0f min\n", per_chunk, fixed, 2000 * (fixed + 33 * per_chunk) / 60);
+    double full = seconds_per_step(dry, wl, wr, n);
+    printf("  4-minute pair:         %.3f s/step: a default fit (2000 steps) takes %.0f min\n", full,
+           2000 * full / 60);
     free(dry), free(y), free(wl), free(wr);
     vx_audio_free(&in);
     return 0;
