@@ -27,11 +27,13 @@ compare_gradient() {
     echo "# loss rel. error $(jq .loss cmp.json), cosine $(jq .cos cmp.json)," \
         "worst value $(jq -c '.rel | max_by(.rel)' cmp.json)" >&3
     jq -e '.loss < 1e-6 and .cos >= 0.9999' cmp.json
-    # 70 values exceed 1e-3 of the largest. The FDN's W gradients carry the float32
-    # rounding of the 12 s responses (3e-3 with KissFFT, 8e-3 with FFTW at 0.2-0.5 % of
-    # the largest; see README): values above 1 % of the largest within 2e-3, all within 1e-2.
-    jq -e '[.rel[] | select(.size > 1e-2 and .rel > 2e-3)] | length == 0' cmp.json
-    jq -e '[.rel[] | select(.rel > 1e-2)] | length == 0' cmp.json
+    # 70 values exceed 1e-3 of the largest. A few FDN W gradients (0.2-2 % of the largest)
+    # sit below the float32 noise floor of the audio signals: rounding the rendered output
+    # once, by 0.3 ulp, moves them by 2-7e-3 (see README). Values above 3 % of the largest
+    # within 1e-3, above 1 % within 3e-3, all within 2e-2.
+    jq -e '[.rel[] | select(.size > 3e-2 and .rel > 1e-3)] | length == 0' cmp.json
+    jq -e '[.rel[] | select(.size > 1e-2 and .rel > 3e-3)] | length == 0' cmp.json
+    jq -e '[.rel[] | select(.rel > 2e-2)] | length == 0' cmp.json
 }
 
 @test "100 steps from the original's initial values reach its 100-step best loss" {

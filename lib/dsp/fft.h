@@ -33,7 +33,8 @@ void vx_fft_inverse(const vx_fft *p, vx_cpx *in, float *out);
  * of memory. */
 void *vx_fft_alloc(size_t bytes);
 
-/* Smallest even length >= n whose factors are 2, 3, 5 and 7 only: fast in both backends. */
+/* Smallest even length >= n whose factors the backend transforms fast: 2, 3, 5 and 7 with
+ * FFTW, 2, 3 and 5 with KissFFT. */
 size_t vx_fft_fast_len(size_t n);
 
 /* Name of the backend, for --version and benchmarks: "kissfft" or "fftw3f". */
