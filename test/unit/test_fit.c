@@ -5,8 +5,8 @@
  * The chunks have no overlap here. With DiffVox's overlap the log-magnitude term
  * (|ln X - ln Y| over millions of cells, with kinks where X = Y and at the magnitude
  * floor) is rough at the scale of central differences for the small FDN gradients: for
- * FDN c[0][1] of a 2 s chunk with 0.5 s overlap (analytic 2.5e-4, 1e-4 of the largest)
- * steps of 1e-4, 1e-3, 1e-2 and 5e-2 gave +1.4e-3, +6.0e-3, -3.4e-3 and +3.0e-2. The
+ * FDN c[0][1] of that term alone, 2 s chunk, 0.5 s overlap (analytic 2.5e-4, 1e-4 of the
+ * largest) steps of 1e-4, 1e-3, 1e-2 and 5e-2 gave +1.4e-3, +6.0e-3, -3.4e-3, +3.0e-2. The
  * overlap's path is checked by test_response (the smaller grid gives the full grid's
  * gradients) and by the golden gradient of test/vx-fit.bats. */
 #include <omp.h>
