@@ -261,23 +261,23 @@ int vx_response_backward(vx_response *r, vx_cpx *const acc[2], vx_fx *grad, doub
 {
     const vx_cpx *G[2] = {acc[0], acc[1]}; /* spectra of dL/dh_o */
     float s = (float)r->send;
-    /* dry_o multiplies a unit impulse: its gradient is dh_o[0] */
-    double gdry[2], gsend = 0;
-    for (int o = 0; o < 2; o++) {
-        double sum = 0;
-        size_t last = r->bins - 1;
-        for (size_t k = 0; k <= last; k++)
-            sum += (k == 0 || k == last) ? G[o][k].re : 2.0 * G[o][k].re;
-        gdry[o] = sum / (double)r->grid;
-        for (int i = 0; i < 2; i++)
-            gsend += inner(r, G[o], r->F[2 * o + i], r->Q[i]);
-    }
-    double theta = atan2(r->dry[1], r->dry[0]);
-    grad->pan += M_PI / 2 * M_SQRT2 * (-sin(theta) * gdry[0] + cos(theta) * gdry[1]);
-    grad->send += gsend;
+    /* dry_o multiplies a unit impulse: its gradient is dh_o[0]; the send's is the inner
+     * product of dh_o with f_oi * q_i. These sums run as two more jobs beside the six
+     * transforms, each in a fixed order. */
+    double gdry[2], gsend[2];
     /* df_oi = dh_o + s corr(dh_o, q_i);  dq_i = dh_i + s sum_o corr(dh_o, f_oi) */
 #pragma omp parallel for schedule(dynamic)
-    for (int j = 0; j < NJOBS; j++) {
+    for (int j = 0; j < NJOBS + 2; j++) {
+        if (j >= NJOBS) {
+            int o = j - NJOBS;
+            double sum = 0;
+            size_t last = r->bins - 1;
+            for (size_t k = 0; k <= last; k++)
+                sum += (k == 0 || k == last) ? G[o][k].re : 2.0 * G[o][k].re;
+            gdry[o] = sum / (double)r->grid;
+            gsend[o] = inner(r, G[o], r->F[2 * o], r->Q[0]) + inner(r, G[o], r->F[2 * o + 1], r->Q[1]);
+            continue;
+        }
         vx_cpx *X = r->spec[j];
         if (j < 4) {
             int o = j / 2, i = j % 2;
@@ -303,6 +303,9 @@ int vx_response_backward(vx_response *r, vx_cpx *const acc[2], vx_fx *grad, doub
             memcpy(r->gq[i], r->time[j], r->lq * sizeof(float));
         }
     }
+    double theta = atan2(r->dry[1], r->dry[0]);
+    grad->pan += M_PI / 2 * M_SQRT2 * (-sin(theta) * gdry[0] + cos(theta) * gdry[1]);
+    grad->send += gsend[0] + gsend[1];
     const float *gf[4] = {r->gf[0], r->gf[1], r->gf[2], r->gf[3]};
     if (vx_fdn_backward(r->fdn, gf, grad) || vx_delay_backward(r->delay, r->gq[0], r->gq[1], grad, g_eta))
         return -1;
