@@ -275,47 +275,56 @@ static int chunk_backward(vx_fit *f, slot *s, lane *l, const vx_loss_batch *b)
     return 0;
 }
 
-/* Forward of lane i's chunks of a batch of n (which: as vx_fit_evaluate). */
-static int lane_forward(vx_fit *f, int i, const vx_fx *fx, const size_t *which, size_t n)
+/* What a forward pass needs besides the fit: the parameters and the batch's chunks
+ * (which: as vx_fit_evaluate). */
+typedef struct {
+    const vx_fx *fx;
+    const size_t *which;
+} forward_job;
+
+/* A pass over the slots [g, g + k) of a group, with the group's four-lane EQ. */
+typedef int group_fn(vx_fit *f, lane *l, vx_peq *eq, size_t g, size_t k, const void *job);
+
+static int group_forward(vx_fit *f, lane *l, vx_peq *eq, size_t g, size_t k, const void *job)
 {
-    lane *l = &f->lanes[i];
-    size_t first, end;
-    lane_range(f, i, n, &first, &end);
-    int bad = 0;
-    for (size_t g = first; g < end; g += GROUP) {
-        size_t k = end - g < GROUP ? end - g : GROUP;
-        const float *x[GROUP];
-        float *c[GROUP];
-        for (size_t j = 0; j < GROUP; j++) { /* lanes past k filter the first chunk again */
-            size_t slot = g + (j < k ? j : 0);
-            x[j] = f->dry + f->start[which ? which[slot] : slot];
-            c[j] = j < k ? f->slots[slot].c : l->spare;
-        }
-        bad |= vx_peq_forward4(l->eq[(g - first) / GROUP], fx->peq, x, c, f->T);
-        for (size_t j = g; j < g + k; j++)
-            bad |= chunk_forward(f, &f->slots[j], l, fx, which ? which[j] : j);
+    const forward_job *fj = job;
+    const float *x[GROUP];
+    float *c[GROUP];
+    for (size_t j = 0; j < GROUP; j++) { /* lanes past k filter the first chunk again */
+        size_t slot = g + (j < k ? j : 0);
+        x[j] = f->dry + f->start[fj->which ? fj->which[slot] : slot];
+        c[j] = j < k ? f->slots[slot].c : l->spare;
     }
+    int bad = vx_peq_forward4(eq, fj->fx->peq, x, c, f->T);
+    for (size_t j = g; j < g + k; j++)
+        bad |= chunk_forward(f, &f->slots[j], l, fj->fx, fj->which ? fj->which[j] : j);
     return bad;
 }
 
-static int lane_backward(vx_fit *f, int i, const vx_loss_batch *b, size_t n)
+static int group_backward(vx_fit *f, lane *l, vx_peq *eq, size_t g, size_t k, const void *job)
+{
+    int bad = 0;
+    for (size_t j = g; j < g + k; j++)
+        bad |= chunk_backward(f, &f->slots[j], l, job);
+    float *gx[GROUP];
+    const float *gy[GROUP];
+    for (size_t j = 0; j < GROUP; j++) /* lanes past k filter zeros */
+        gx[j] = j < k ? f->slots[g + j].gl : l->spare, gy[j] = j < k ? f->slots[g + j].gl : l->zero;
+    vx_peq_backward4(eq, gy, gx, l->grad.peq);
+    for (size_t j = g; j < g + k; j++) /* the next step relies on the zero overlap */
+        memset(f->slots[j].gl, 0, f->O * sizeof *f->slots[j].gl);
+    return bad;
+}
+
+/* fn on lane i's slots of a batch of n, GROUP at a time (the last group may be short). */
+static int lane_run(vx_fit *f, int i, size_t n, group_fn *fn, const void *job)
 {
     lane *l = &f->lanes[i];
     size_t first, end;
     lane_range(f, i, n, &first, &end);
     int bad = 0;
-    for (size_t g = first; g < end; g += GROUP) {
-        size_t k = end - g < GROUP ? end - g : GROUP;
-        for (size_t j = g; j < g + k; j++)
-            bad |= chunk_backward(f, &f->slots[j], l, b);
-        float *gx[GROUP];
-        const float *gy[GROUP];
-        for (size_t j = 0; j < GROUP; j++) /* lanes past k filter zeros */
-            gx[j] = j < k ? f->slots[g + j].gl : l->spare, gy[j] = j < k ? f->slots[g + j].gl : l->zero;
-        vx_peq_backward4(l->eq[(g - first) / GROUP], gy, gx, l->grad.peq);
-        for (size_t j = g; j < g + k; j++) /* the next step relies on the zero overlap */
-            memset(f->slots[j].gl, 0, f->O * sizeof *f->slots[j].gl);
-    }
+    for (size_t g = first; g < end; g += GROUP)
+        bad |= fn(f, l, l->eq[(g - first) / GROUP], g, end - g < GROUP ? end - g : GROUP, job);
     return bad;
 }
 
@@ -358,6 +367,7 @@ int vx_fit_evaluate(vx_fit *f, const double *raw, double eta_raw, const size_t *
         memset(f->lanes[i].acc[1], 0, bins * sizeof(vx_cpx));
     }
     int bad = 0;
+    const forward_job job = {&fx, which};
     /* Several chunks: each lane's range on one core, a fixed assignment so that the sums
      * (and the fit) repeat exactly for a thread count. */
     if (f->nslots == 1)
@@ -365,7 +375,7 @@ int vx_fit_evaluate(vx_fit *f, const double *raw, double eta_raw, const size_t *
     else
 #pragma omp parallel for schedule(static, 1) reduction(| : bad)
         for (int i = 0; i < f->nlanes; i++)
-            bad |= lane_forward(f, i, &fx, which, n);
+            bad |= lane_run(f, i, n, group_forward, &job);
     vx_loss_work *items[n];
     for (size_t j = 0; j < n; j++)
         items[j] = f->slots[j].loss;
@@ -377,7 +387,7 @@ int vx_fit_evaluate(vx_fit *f, const double *raw, double eta_raw, const size_t *
     else
 #pragma omp parallel for schedule(static, 1) reduction(| : bad)
         for (int i = 0; i < f->nlanes; i++)
-            bad |= lane_backward(f, i, &batch, n);
+            bad |= lane_run(f, i, n, group_backward, &batch);
     /* Sum the lanes into lane 0, then differentiate the response once. */
     lane *l0 = &f->lanes[0];
     for (int i = 1; i < f->nlanes; i++) {
