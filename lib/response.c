@@ -69,8 +69,9 @@ static vx_response *create(size_t n, size_t from)
     /* A linear convolution of n samples with lh is n + lh - 1 long: its wrap-around
      * stays below `from` (and the correlations of the backward pass stay clear of the
      * lags and samples they need, by the same margin). Cutting h_o to n samples would
-     * shorten the grid further, but its extra transforms add float rounding that the
-     * FDN gradients feel. */
+     * shorten it further (0.84 M instead of 1.02 M points for a 12 s chunk with 5 s of
+     * overlap) but takes two more transform pairs per build and per backward: no faster
+     * for a one-chunk step, and more float rounding in the FDN gradients. */
     size_t grid = vx_fft_fast_len(n ? n + lh - 1 - from : lh);
     r->grid = grid;
     r->bins = grid / 2 + 1;

