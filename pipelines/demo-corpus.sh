@@ -28,10 +28,30 @@ known=$dir/known_shifts.tsv
 : > "$known"
 sox="sox -V1"
 
-# song NAME: the song's folders, and its METADATA.yaml from stdin.
+# song NAME TITLE GENRE INSTRUMENTAL: the song's folders, and its METADATA.yaml: the
+# fields every demo song shares, then its "stems:" mapping from stdin.
 song() {
     mkdir -p "$dir/$1/$1_RAW" "$dir/$1/$1_STEMS"
-    cat > "$dir/$1/$1_METADATA.yaml"
+    {
+        cat <<EOF
+album: ''
+artist: Apollo 11
+composer: [NASA]
+excerpt: 'no'
+genre: $3
+has_bleed: 'no'
+instrumental: '$4'
+mix_filename: $1_MIX.wav
+origin: vx demo
+producer: [vx]
+raw_dir: $1_RAW
+stem_dir: $1_STEMS
+title: $2
+version: 1.2
+website: []
+EOF
+        cat
+    } > "$dir/$1/$1_METADATA.yaml"
 }
 
 # wet SONG STEM_NO PRESET DRY SHIFT: the stem SONG_STEM_NO.wav = DRY rendered with
@@ -62,19 +82,7 @@ $sox -n -r 44100 -c 1 "$tmp/bass.wav" synth 4.28 sine 55 sine 82.4 vol 0.3
 $sox -n -r 44100 -c 2 "$tmp/pad.wav" synth 6 sine 220 sine 277 vol 0.2 fade 0.5 6 1
 
 s=Apollo_Houston
-song $s <<EOF
-album: ''
-artist: Apollo 11
-composer: [NASA]
-excerpt: 'no'
-genre: Spoken Word
-has_bleed: 'no'
-instrumental: 'no'
-mix_filename: ${s}_MIX.wav
-origin: vx demo
-producer: [vx]
-raw_dir: ${s}_RAW
-stem_dir: ${s}_STEMS
+song $s "Houston" "Spoken Word" no <<EOF
 stems:
   S01:
     component: melody
@@ -94,9 +102,6 @@ stems:
     instrument: male singer
     raw:
       R01: {filename: ${s}_RAW_03_01.wav, instrument: male singer}
-title: Houston
-version: 1.2
-website: []
 EOF
 cp "$tmp/voice.wav" "$dir/$s/${s}_RAW/${s}_RAW_01_01.wav"
 wet $s 01 5 "$tmp/voice.wav" 300
@@ -106,19 +111,7 @@ cp "$tmp/voice_rev.wav" "$dir/$s/${s}_RAW/${s}_RAW_03_01.wav"
 wet $s 03 9 "$tmp/voice_rev.wav" -1234
 
 s=Apollo_Tranquility
-song $s <<EOF
-album: ''
-artist: Apollo 11
-composer: [NASA]
-excerpt: 'no'
-genre: Spoken Word
-has_bleed: 'no'
-instrumental: 'no'
-mix_filename: ${s}_MIX.wav
-origin: vx demo
-producer: [vx]
-raw_dir: ${s}_RAW
-stem_dir: ${s}_STEMS
+song $s "Tranquility Base" "Spoken Word" no <<EOF
 stems:
   S01:
     component: melody
@@ -139,9 +132,6 @@ stems:
     instrument: male speaker
     raw:
       R01: {filename: ${s}_RAW_03_01.wav, instrument: male speaker}
-title: Tranquility Base
-version: 1.2
-website: []
 EOF
 cp "$tmp/cut_a.wav" "$dir/$s/${s}_RAW/${s}_RAW_01_01.wav"
 wet $s 01 12 "$tmp/cut_a.wav" -441
@@ -153,19 +143,7 @@ cp "$tmp/cut_b.wav" "$dir/$s/${s}_RAW/${s}_RAW_03_01.wav"
 wet $s 03 24 "$tmp/cut_b.wav" 2205
 
 s=Apollo_Static
-song $s <<EOF
-album: ''
-artist: Apollo 11
-composer: [NASA]
-excerpt: 'no'
-genre: Electronic
-has_bleed: 'no'
-instrumental: 'yes'
-mix_filename: ${s}_MIX.wav
-origin: vx demo
-producer: [vx]
-raw_dir: ${s}_RAW
-stem_dir: ${s}_STEMS
+song $s "Static" "Electronic" yes <<EOF
 stems:
   S01:
     component: ''
@@ -173,9 +151,6 @@ stems:
     instrument: synthesizer
     raw:
       R01: {filename: ${s}_RAW_01_01.wav, instrument: synthesizer}
-title: Static
-version: 1.2
-website: []
 EOF
 cp "$tmp/pad.wav" "$dir/$s/${s}_RAW/${s}_RAW_01_01.wav"
 cp "$tmp/pad.wav" "$dir/$s/${s}_STEMS/${s}_STEM_01.wav"
