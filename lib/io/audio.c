@@ -22,7 +22,8 @@ struct vx_audio_writer {
     SNDFILE *sf;
     FILE *raw;
     int channels;
-    char target[4096], tmp[4096];
+    vx_tmpfile out;
+    FILE *spool; /* a special file's bytes until commit: libsndfile seeks back to headers */
 };
 
 vx_audio_reader *vx_audio_reader_open(const char *path, const vx_stream_fmt *fmt, int want_rate,
@@ -160,17 +161,23 @@ vx_audio_writer *vx_audio_writer_open(const char *path, int rate, int channels, 
         w->raw = stdout;
         return w;
     }
-    snprintf(w->target, sizeof w->target, "%s", path);
-    if (vx_tmpfile_reserve(path, w->tmp, sizeof w->tmp)) {
-        vx_err_set(e, "%s: cannot create a temporary name", path);
+    if (vx_tmpfile_reserve(path, &w->out, e)) {
         free(w);
         return NULL;
     }
     SF_INFO info = {.samplerate = rate, .channels = channels, .format = format_for(path)};
-    w->sf = sf_open(w->tmp, SFM_WRITE, &info);
+    if (w->out.direct && !(w->spool = tmpfile())) {
+        vx_err_set(e, "%s: cannot make a temporary file: %s", path, strerror(errno));
+        free(w);
+        return NULL;
+    }
+    w->sf = w->spool ? sf_open_fd(fileno(w->spool), SFM_WRITE, &info, SF_FALSE)
+                     : sf_open(w->out.path, SFM_WRITE, &info);
     if (!w->sf) {
         vx_err_set(e, "%s: cannot write: %s", path, sf_strerror(NULL));
-        vx_tmpfile_discard(w->tmp);
+        vx_tmpfile_discard(&w->out);
+        if (w->spool)
+            fclose(w->spool);
         free(w);
         return NULL;
     }
@@ -189,7 +196,7 @@ int vx_audio_writer_write(vx_audio_writer *w, const float *buf, size_t frames, v
         return 0;
     }
     if (sf_writef_float(w->sf, buf, (sf_count_t)frames) != (sf_count_t)frames)
-        return vx_err_set(e, "%s: write error: %s", w->target, sf_strerror(w->sf));
+        return vx_err_set(e, "%s: write error: %s", w->out.target, sf_strerror(w->sf));
     return 0;
 }
 
@@ -201,12 +208,14 @@ int vx_audio_writer_commit(vx_audio_writer *w, vx_err *e)
             rc = vx_err_set(e, "stdout: write error: %s", strerror(errno));
     } else {
         if (sf_close(w->sf)) {
-            rc = vx_err_set(e, "%s: write error", w->target);
-            vx_tmpfile_discard(w->tmp);
-        } else if (vx_tmpfile_commit(w->tmp, w->target)) {
-            rc = vx_err_set(e, "%s: cannot rename into place: %s", w->target, strerror(errno));
+            rc = vx_err_set(e, "%s: write error", w->out.target);
+            vx_tmpfile_discard(&w->out);
+        } else {
+            rc = w->spool ? vx_tmpfile_copy_out(&w->out, w->spool, e) : vx_tmpfile_commit(&w->out, e);
         }
     }
+    if (w->spool)
+        fclose(w->spool);
     free(w);
     return rc;
 }
@@ -217,8 +226,10 @@ void vx_audio_writer_abort(vx_audio_writer *w)
         return;
     if (w->sf) {
         sf_close(w->sf);
-        vx_tmpfile_discard(w->tmp);
+        vx_tmpfile_discard(&w->out);
     }
+    if (w->spool)
+        fclose(w->spool);
     free(w);
 }
 

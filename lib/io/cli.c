@@ -28,11 +28,13 @@ static volatile sig_atomic_t *stop_requested;
 static int progress_off, progress_open, failed;
 static double progress_last;
 
-/* One text output may be pending at a time per program; that is all vx needs. */
+/* Text outputs open at once: vx-fit's record and its log copy are the most a tool has. */
+#define MAX_OUTPUTS 4
 static struct {
     FILE *fp;
-    char target[4096], tmp[4096];
-} out;
+    char name[4096]; /* as the user gave it, for messages */
+    vx_tmpfile t;
+} outs[MAX_OUTPUTS];
 
 static void on_fatal_signal(int sig)
 {
@@ -192,18 +194,31 @@ FILE *vx_out_open(const char *path)
 {
     if (!strcmp(path, "-"))
         return stdout;
-    if (out.fp)
-        vx_die(VX_EXIT_DATA, "%s: only one output file at a time", path);
-    snprintf(out.target, sizeof out.target, "%s", path);
-    if (vx_tmpfile_reserve(path, out.tmp, sizeof out.tmp))
-        vx_die(VX_EXIT_DATA, "%s: cannot create a temporary name", path);
-    out.fp = fopen(out.tmp, "w");
-    if (!out.fp) {
+    int i = 0;
+    while (i < MAX_OUTPUTS && outs[i].fp)
+        i++;
+    if (i == MAX_OUTPUTS)
+        vx_die(VX_EXIT_DATA, "%s: too many output files at once", path);
+    vx_err e;
+    if (vx_tmpfile_reserve(path, &outs[i].t, &e))
+        vx_die_err(&e);
+    snprintf(outs[i].name, sizeof outs[i].name, "%s", path);
+    outs[i].fp = fopen(outs[i].t.path, "w");
+    if (!outs[i].fp) {
         int err = errno;
-        vx_tmpfile_discard(out.tmp);
+        vx_tmpfile_discard(&outs[i].t);
         vx_die(VX_EXIT_DATA, "%s: cannot write: %s", path, strerror(err));
     }
-    return out.fp;
+    return outs[i].fp;
+}
+
+/* The open output of fp, or NULL for stdout. */
+static const char *out_name(FILE *fp)
+{
+    for (int i = 0; i < MAX_OUTPUTS; i++)
+        if (outs[i].fp == fp)
+            return outs[i].name;
+    return "stdout";
 }
 
 void vx_out_close(FILE *fp)
@@ -213,21 +228,24 @@ void vx_out_close(FILE *fp)
             vx_die(VX_EXIT_DATA, "stdout: write error: %s", strerror(errno));
         return;
     }
-    int bad = ferror(fp) | fflush(fp);
-    int err = errno;
-    bad |= fclose(fp);
-    out.fp = NULL;
+    int i = 0;
+    while (outs[i].fp != fp)
+        i++;
+    errno = 0;
+    int bad = ferror(fp) | fflush(fp) | fclose(fp); /* each one, whatever the others gave */
+    int err = errno ? errno : EIO;
+    outs[i].fp = NULL;
+    vx_err e;
     if (bad) {
-        vx_tmpfile_discard(out.tmp);
-        vx_die(VX_EXIT_DATA, "%s: write error: %s", out.target, strerror(err));
+        vx_tmpfile_discard(&outs[i].t);
+        vx_die(VX_EXIT_DATA, "%s: write error: %s", outs[i].name, strerror(err));
     }
-    if (vx_tmpfile_commit(out.tmp, out.target))
-        vx_die(VX_EXIT_DATA, "%s: cannot rename into place: %s", out.target, strerror(errno));
+    if (vx_tmpfile_commit(&outs[i].t, &e))
+        vx_die_err(&e);
 }
 
 void vx_out_record(FILE *fp, const cJSON *rec)
 {
     if (vx_ndjson_write(fp, rec))
-        vx_die(VX_EXIT_DATA, "%s: write error: %s", fp == stdout ? "stdout" : out.target,
-               strerror(errno ? errno : EIO));
+        vx_die(VX_EXIT_DATA, "%s: write error: %s", out_name(fp), strerror(errno ? errno : EIO));
 }
