@@ -12,6 +12,7 @@
 #include "io/cli.h"
 #include "io/logdir.h"
 #include "io/ndjson.h"
+#include "io/tmpfile.h"
 #include "pair.h"
 #include "preset.h"
 
@@ -90,7 +91,7 @@ static options parse(int argc, char **argv)
         case 'q': o.quiet = 1; break;
         case 'h': vx_cli_common("--help", usage, help); break;
         case 'V': vx_cli_common("--version", usage, help); break;
-        default: vx_usage_error(usage, "unknown option");
+        default: vx_cli_bad_option(argv, opts, usage);
         }
     }
     if (o.dry || o.wet) {
@@ -226,15 +227,39 @@ static cJSON *parts_json(const double *parts)
     return j;
 }
 
-static void write_out(const options *o, const cJSON *rec)
+/* Where the record goes: -o (stdout for "-") and, with --log-dir, the run's fit.json. Both
+ * are made before any work, so that a path that cannot be written costs nothing. */
+typedef struct {
+    FILE *main, *log;
+} outputs;
+
+static outputs open_outputs(const options *o, const cJSON *rec, int with_log)
 {
-    FILE *fp = vx_out_open(o->output);
+    outputs out = {.main = vx_out_open(o->output)};
+    if (!o->log_dir || !with_log)
+        return out;
+    vx_err e;
+    char dir[4096], path[4200];
+    const cJSON *track = cJSON_GetObjectItemCaseSensitive(rec, "track");
+    if (!cJSON_IsString(track))
+        track = cJSON_GetObjectItemCaseSensitive(rec, "id");
+    if (vx_logdir_new_run(o->log_dir, cJSON_IsString(track) ? track->valuestring : "pair", dir,
+                          sizeof dir, &e))
+        vx_die_err(&e);
+    vx_tmpfile_reserve_dir(dir); /* removed again if the fit fails */
+    snprintf(path, sizeof path, "%s/fit.json", dir);
+    out.log = vx_out_open(path);
+    return out;
+}
+
+static void write_out(FILE *fp, const cJSON *rec)
+{
     vx_out_record(fp, rec);
     vx_out_close(fp);
 }
 
 /* --grad: the loss and gradient at the starting point, one record. */
-static void print_gradient(const options *o, vx_fit *fit, const double *raw, cJSON *rec)
+static void print_gradient(FILE *out, vx_fit *fit, const double *raw, cJSON *rec)
 {
     vx_err e;
     vx_fit_eval ev;
@@ -250,7 +275,7 @@ static void print_gradient(const options *o, vx_fit *fit, const double *raw, cJS
     cJSON_AddItemToObject(g, "raw", vx_json_array(raw, VX_NRAW, 0));
     cJSON_AddItemToObject(g, "eta_raw", vx_json_double(VX_ETA_RAW_INIT));
     cJSON_AddNumberToObject(g, "chunks", (double)vx_fit_chunks_active(fit));
-    write_out(o, g);
+    write_out(out, g);
     cJSON_Delete(g);
 }
 
@@ -264,6 +289,7 @@ static char *run(const options *o, vx_fit *fit, const double *raw)
     char reason[600];
     for (int step = 0; step < o->set.steps; step++) {
         if (stop_signal) {
+            vx_cli_stop_softly(0);
             snprintf(reason, sizeof reason, "interrupted by %s at step %d",
                      stop_signal == SIGINT ? "SIGINT" : "SIGTERM", step);
             return strdup(reason);
@@ -271,13 +297,18 @@ static char *run(const options *o, vx_fit *fit, const double *raw)
         vx_fit_progress p;
         vx_err e;
         if (vx_fit_step(fit, &p, &e)) {
+            vx_cli_stop_softly(0);
             snprintf(reason, sizeof reason, "stopped at step %d: %s", step + 1, e.msg);
             return strdup(reason);
         }
+        /* From here on there is a best state to write: a first SIGINT/SIGTERM stops the
+         * loop at the next step; before, and for a second signal, it ends the run at once. */
+        vx_cli_stop_softly(1);
         double el = now_s() - t0, rate = (step + 1) / el, left = (o->set.steps - step - 1) / rate;
         vx_progress("step %d/%d  loss %.4f  best %.4f (step %d)  %.2f steps/s  %d:%02d left", p.step,
                     o->set.steps, p.loss, p.best_loss, p.best_step + 1, rate, (int)left / 60, (int)left % 60);
     }
+    vx_cli_stop_softly(0);
     vx_progress_done();
     return NULL;
 }
@@ -300,21 +331,6 @@ static cJSON *settings_json(const options *o, const vx_fit *fit)
     return s;
 }
 
-static void write_log_dir(const options *o, const cJSON *rec)
-{
-    vx_err e;
-    char dir[4096], path[4200];
-    const cJSON *track = cJSON_GetObjectItemCaseSensitive(rec, "track");
-    if (!cJSON_IsString(track))
-        track = cJSON_GetObjectItemCaseSensitive(rec, "id");
-    if (vx_logdir_new_run(o->log_dir, cJSON_IsString(track) ? track->valuestring : "pair", dir, sizeof dir, &e))
-        vx_die_err(&e);
-    snprintf(path, sizeof path, "%s/fit.json", dir);
-    FILE *fp = vx_out_open(path);
-    vx_out_record(fp, rec);
-    vx_out_close(fp);
-}
-
 int main(int argc, char **argv)
 {
     vx_cli_start(argv[0], &stop_signal);
@@ -331,13 +347,14 @@ int main(int argc, char **argv)
         vx_fit_initial(o.set.seed, raw);
     }
     cJSON *rec = pair_record(&o);
+    outputs out = open_outputs(&o, rec, !o.grad);
     vx_pair pair;
     load_pair(&o, rec, &pair);
     vx_fit *fit = vx_fit_create(pair.dry, pair.wet, pair.wet + pair.frames, pair.frames, &o.set, &e);
     if (!fit)
         vx_die(VX_EXIT_DATA, "%s: %s", o.pairs ? o.pairs : o.wet, e.msg);
     if (o.grad) {
-        print_gradient(&o, fit, raw, rec); /* the gradient record takes over rec */
+        print_gradient(out.main, fit, raw, rec); /* the gradient record takes over rec */
         vx_fit_free(fit);
         vx_pair_free(&pair);
         return 0;
@@ -366,9 +383,9 @@ int main(int argc, char **argv)
     cJSON_AddStringToObject(rec, "started", started);
     cJSON_AddStringToObject(rec, "finished", finished);
     cJSON_AddItemToObject(rec, "settings", settings_json(&o, fit));
-    if (o.log_dir)
-        write_log_dir(&o, rec);
-    write_out(&o, rec);
+    if (out.log)
+        write_out(out.log, rec);
+    write_out(out.main, rec);
     int status = VX_EXIT_OK;
     if (reason) {
         fprintf(stderr, "%s: %s: wrote the best state (step %d, loss %.6g)\n", vx_cli_name(), reason,

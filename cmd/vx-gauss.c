@@ -45,7 +45,7 @@ int main(int argc, char **argv)
         case 'o': output = optarg; break;
         case 'h': vx_cli_common("--help", usage, help); break;
         case 'V': vx_cli_common("--version", usage, help); break;
-        default: vx_usage_error(usage, "unknown option");
+        default: vx_cli_bad_option(argv, opts, usage);
         }
     }
     const char *const *inputs = (const char *const *)argv + optind;

@@ -372,7 +372,7 @@ static settings parse(int argc, char **argv)
         if (c == 'h' || c == 'V')
             vx_cli_common(c == 'h' ? "--help" : "--version", usage, help);
         if (c == '?')
-            vx_usage_error(usage, "unknown option");
+            vx_cli_bad_option(argv, opts, usage);
         if (!strchr(modes[s.mode].options, c)) {
             const char *name = "";
             for (const struct option *o = opts; o->name; o++)

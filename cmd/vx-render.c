@@ -63,7 +63,7 @@ static options parse(int argc, char **argv)
         case 'q': o.quiet = 1; break;
         case 'h': vx_cli_common("--help", usage, help); break;
         case 'V': vx_cli_common("--version", usage, help); break;
-        default: vx_usage_error(usage, "unknown option");
+        default: vx_cli_bad_option(argv, opts, usage);
         }
     }
     if (!o.preset)

@@ -4,6 +4,7 @@
 #include "io/tmpfile.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <omp.h>
 #include <limits.h>
 #include <math.h>
@@ -25,6 +26,7 @@ static void leak_check_off(void)
 
 static const char *prog = "vx";
 static volatile sig_atomic_t *stop_requested;
+static volatile sig_atomic_t stop_softly; /* set by vx_cli_stop_softly: the flag is watched */
 static int progress_off, progress_open, failed;
 static double progress_last;
 
@@ -38,7 +40,7 @@ static struct {
 
 static void on_fatal_signal(int sig)
 {
-    if (stop_requested && (sig == SIGINT || sig == SIGTERM)) {
+    if (stop_softly && !*stop_requested && (sig == SIGINT || sig == SIGTERM)) {
         *stop_requested = sig;
         return;
     }
@@ -63,6 +65,7 @@ void vx_cli_start(const char *name, volatile sig_atomic_t *stop_flag)
     const char *slash = strrchr(name, '/');
     prog = slash ? slash + 1 : name;
     stop_requested = stop_flag;
+    opterr = 0; /* getopt's own messages: vx_cli_bad_option says it once, in vx's form */
     signal(SIGPIPE, SIG_IGN);
     /* Parallel regions inside parallel work run on the thread that reached them: nested
      * teams would start and end threads of their own every time. */
@@ -74,6 +77,8 @@ void vx_cli_start(const char *name, volatile sig_atomic_t *stop_flag)
     sigaction(SIGHUP, &sa, NULL);
     atexit(check_stdout_at_exit);
 }
+
+void vx_cli_stop_softly(int on) { stop_softly = on && stop_requested; }
 
 const char *vx_cli_name(void) { return prog; }
 
@@ -112,6 +117,49 @@ void vx_usage_error(const char *usage, const char *fmt, ...)
     leak_check_off();
     fprintf(stderr, "usage: %s\nTry '%s --help' for more information.\n", usage, prog);
     exit(VX_EXIT_USAGE);
+}
+
+/* The long option argv names ("--name" or "--name=value"), or NULL; *ambiguous is set when
+ * the name is the start of several and the name of none. */
+static const struct option *long_option(const char *arg, const struct option *opts, int *ambiguous)
+{
+    const char *name = arg + 2;
+    size_t len = strcspn(name, "=");
+    const struct option *found = NULL;
+    int n = 0;
+    for (const struct option *o = opts; o->name; o++) {
+        if (strncmp(o->name, name, len))
+            continue;
+        if (strlen(o->name) == len)
+            return *ambiguous = 0, o;
+        found = o, n++;
+    }
+    *ambiguous = n > 1;
+    return n == 1 ? found : NULL;
+}
+
+void vx_cli_bad_option(char *const argv[], const struct option *longopts, const char *usage)
+{
+    const char *arg = argv[optind - 1];
+    if (!strncmp(arg, "--", 2) && arg[2]) {
+        int ambiguous;
+        const struct option *o = long_option(arg, longopts, &ambiguous);
+        int len = (int)strcspn(arg, "=");
+        if (ambiguous)
+            vx_usage_error(usage, "option '%.*s' is ambiguous", len, arg);
+        if (o && (!optopt || o->val == optopt)) {
+            if (o->has_arg == no_argument && arg[len])
+                vx_usage_error(usage, "option '--%s' takes no value", o->name);
+            if (o->has_arg == required_argument)
+                vx_usage_error(usage, "option '--%s' needs a value", o->name);
+        }
+        if (!optopt)
+            vx_usage_error(usage, "unknown option '%.*s'", len, arg);
+    }
+    for (const struct option *o = longopts; o->name; o++) /* every short option has a long one */
+        if (optopt && o->val == optopt && o->has_arg == required_argument)
+            vx_usage_error(usage, "option '-%c' needs a value", optopt);
+    vx_usage_error(usage, "unknown option '-%c'", optopt > 0 && optopt < 256 ? optopt : '?');
 }
 
 int vx_cli_common(const char *arg, const char *usage, const char *help)

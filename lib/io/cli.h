@@ -4,6 +4,7 @@
 #ifndef VX_IO_CLI_H
 #define VX_IO_CLI_H
 
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 
@@ -16,10 +17,15 @@
 enum { VX_EXIT_OK = 0, VX_EXIT_DATA = 1, VX_EXIT_USAGE = 2 };
 
 /* Call first in main: remembers the program name, ignores SIGPIPE (a closed pipe
- * becomes a write error), removes pending temporary outputs on SIGINT/SIGTERM/SIGHUP
- * and checks at exit that standard output was written completely. If stop_flag is
- * not NULL, SIGINT/SIGTERM only set it (the program stops cleanly itself). */
+ * becomes a write error), ends the program on SIGINT/SIGTERM/SIGHUP at once, removing
+ * pending temporary outputs (the shell sees 128 + the signal's number), and checks at
+ * exit that standard output was written completely. stop_flag (or NULL): see below. */
 void vx_cli_start(const char *name, volatile sig_atomic_t *stop_flag);
+/* While on (and vx_cli_start had a stop_flag), the first SIGINT or SIGTERM only sets the
+ * flag to the signal's number, for the program to stop cleanly at its next check; a
+ * second one still ends it at once. Turn it on only where the program checks the flag
+ * often (not in set-up or in a library call that may take long). */
+void vx_cli_stop_softly(int on);
 const char *vx_cli_name(void);
 
 /* "NAME: message" on stderr, then exit(status). */
@@ -29,6 +35,11 @@ void vx_die_err(const vx_err *e) __attribute__((noreturn));
 /* "NAME: message" and the usage line on stderr, exit 2. */
 void vx_usage_error(const char *usage, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
+/* For getopt_long's '?': "unknown option '-x'", "option '--output' needs a value" or the
+ * like, once, then the usage line; exit 2. argv and longopts as given to getopt_long,
+ * where every short option has a long one with the same val. */
+void vx_cli_bad_option(char *const argv[], const struct option *longopts, const char *usage)
+    __attribute__((noreturn));
 /* Handles --help (usage + help text on stdout, exit 0) and --version; call with the
  * option's argv entry. Returns 0 if the argument was neither. */
 int vx_cli_common(const char *arg, const char *usage, const char *help);

@@ -126,10 +126,29 @@ static int make_dir(const char *path, vx_err *e)
     return 0;
 }
 
+void vx_logdir_folder_name(const char *track, char *name, size_t n)
+{
+    size_t max = n - 1 < VX_LOGDIR_NAME_MAX ? n - 1 : VX_LOGDIR_NAME_MAX, len = 0;
+    int leading = 1; /* still among the leading dots */
+    for (; track[len] && len < max; len++) {
+        unsigned char u = (unsigned char)track[len];
+        leading = leading && u == '.';
+        name[len] = u == '/' || u < 0x20 || u == 0x7f || leading ? '_' : (char)u;
+    }
+    while (len > 0 && ((unsigned char)track[len] & 0xc0) == 0x80)
+        len--; /* cut before a UTF-8 character the limit went through, not inside it */
+    if (len)
+        name[len] = 0;
+    else
+        snprintf(name, n, "pair");
+}
+
 int vx_logdir_new_run(const char *root, const char *track, char *dir, size_t n, vx_err *e)
 {
-    char parent[4096];
-    snprintf(parent, sizeof parent, "%s/%s", root, track);
+    char parent[4096], name[VX_LOGDIR_NAME_MAX + 1];
+    vx_logdir_folder_name(track, name, sizeof name);
+    if ((size_t)snprintf(parent, sizeof parent, "%s/%s", root, name) >= sizeof parent)
+        return vx_err_set(e, "%s: path too long", root);
     if (make_dir(root, e) || make_dir(parent, e))
         return -1;
     long next = 0;

@@ -22,9 +22,18 @@ int vx_logdir_list(const char *root, vx_logdir_run **runs, size_t *n, size_t *n_
                    vx_err *e);
 void vx_logdir_free(vx_logdir_run *runs, size_t n);
 
-/* Makes root/<track>/run_<N> for a new run, N = 1 + the largest existing (0 for the
- * first), creating root and root/<track> as needed; safe against fits of the same track
- * starting together. The folder's path goes to dir (size n). Returns 0, or -1 with e set. */
+#define VX_LOGDIR_NAME_MAX 100 /* bytes of a track's folder name */
+
+/* The folder name of a track (into name, size n): one path component whatever the record
+ * says. Every '/', control character and leading '.' becomes '_' (so no "..", no hidden
+ * folder, no folder outside the root); cut to VX_LOGDIR_NAME_MAX bytes at a UTF-8
+ * character's boundary; "pair" for an empty track. */
+void vx_logdir_folder_name(const char *track, char *name, size_t n);
+
+/* Makes root/<folder>/run_<N> for a new run, folder = vx_logdir_folder_name(track),
+ * N = 1 + the largest existing (0 for the first), creating root and root/<folder> as
+ * needed; safe against fits of the same track starting together. The folder's path goes
+ * to dir (size n). Returns 0, or -1 with e set. */
 int vx_logdir_new_run(const char *root, const char *track, char *dir, size_t n, vx_err *e);
 
 #endif
