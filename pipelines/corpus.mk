@@ -33,6 +33,11 @@ SHELL     := /bin/sh
 
 # A recipe that fails leaves no target behind (a half-made stage never counts as done).
 .DELETE_ON_ERROR:
+# Recipes that write through the shell write $@.tmp and rename it when complete; the
+# temporary file goes when the recipe fails or is interrupted (vx tools do the same for
+# their own -o files). A fixed name: one left by a killed make is overwritten next time.
+WRITE_TMP = t='$@.tmp'; trap 'rm -f "$$t"' EXIT; trap 'exit 129' HUP; trap 'exit 130' INT; \
+	trap 'exit 143' TERM;
 .SUFFIXES:
 .PHONY: all pairs fits presets gaussian pca scores summary jobs help clean clean-all FORCE
 
@@ -60,23 +65,23 @@ summary: $(OUT)/summary.txt
 # Rewritten only when that changes, so new or edited songs redo the pairs and nothing else.
 $(OUT)/songs.txt: FORCE
 	@mkdir -p '$(OUT)'
-	@for c in $(CORPUS); do \
+	@$(WRITE_TMP) for c in $(CORPUS); do \
 	    [ -d "$$c" ] || { echo "corpus.mk: CORPUS folder $$c does not exist" >&2; exit 1; }; \
 	    for d in "$$c"/*/; do \
 	        d=$${d%/}; m=$$d/$${d##*/}_METADATA.yaml; \
 	        [ -f "$$m" ] || continue; \
 	        printf '# %s\n%s\n' "$$(cksum < "$$m")" "$$(cd "$$d" && pwd)"; \
 	    done; \
-	done > $@.new
-	@grep -q '^/' $@.new || { rm -f $@.new; \
-	    echo "corpus.mk: no song folders <Song>/<Song>_METADATA.yaml in $(CORPUS)" >&2; exit 1; }
-	@if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+	done > "$$t"; \
+	grep -q '^/' "$$t" || { \
+	    echo "corpus.mk: no song folders <Song>/<Song>_METADATA.yaml in $(CORPUS)" >&2; exit 1; }; \
+	cmp -s "$$t" $@ || mv "$$t" $@
 
 $(OUT)/pairs.ndjson: $(OUT)/songs.txt
 	vx-pair $(PAIR_FLAGS) -l $< -o $@
 
 $(OUT)/fits.mk: $(OUT)/pairs.ndjson $(PIPELINES)/fits.jq
-	@jq -r -s -f $(PIPELINES)/fits.jq $< > $@.new && mv $@.new $@
+	@$(WRITE_TMP) jq -r -s -f $(PIPELINES)/fits.jq $< > "$$t" && mv "$$t" $@
 
 # One fit: pipelines/fit.sh runs vx-fit with its messages in OUT/logs/<name>.log and
 # writes the fit file only when the fit finished. The same command serves jobs.txt.
@@ -106,7 +111,7 @@ $(OUT)/baseline.csv: $(OUT)/pairs.ndjson
 
 $(OUT)/summary.txt: $(OUT)/pairs.ndjson $(FIT_FILES) $(OUT)/presets.ndjson $(OUT)/gaussian.json \
 		$(OUT)/pca.json $(OUT)/scores.csv $(OUT)/baseline.csv $(PIPELINES)/summary.sh
-	@sh $(PIPELINES)/summary.sh '$(OUT)' $(FIT_FILES) > $@
+	@$(WRITE_TMP) sh $(PIPELINES)/summary.sh '$(OUT)' $(FIT_FILES) > "$$t" && mv "$$t" $@
 
 # The fits not done yet as shell commands, one a line, for another scheduler: a Slurm job
 # array or GNU parallel (vx(7), "SCALE"). Rerun make afterwards for the other stages.

@@ -126,6 +126,22 @@ static int make_dir(const char *path, vx_err *e)
     return 0;
 }
 
+/* path and the folders above it, as mkdir -p. */
+static int make_dirs(const char *path, vx_err *e)
+{
+    char p[4096];
+    if ((size_t)snprintf(p, sizeof p, "%s", path) >= sizeof p)
+        return vx_err_set(e, "%s: path too long", path);
+    for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+        *s = 0;
+        int rc = make_dir(p, e);
+        *s = '/';
+        if (rc)
+            return rc;
+    }
+    return make_dir(p, e);
+}
+
 void vx_logdir_folder_name(const char *track, char *name, size_t n)
 {
     size_t max = n - 1 < VX_LOGDIR_NAME_MAX ? n - 1 : VX_LOGDIR_NAME_MAX, len = 0;
@@ -149,7 +165,7 @@ int vx_logdir_new_run(const char *root, const char *track, char *dir, size_t n, 
     vx_logdir_folder_name(track, name, sizeof name);
     if ((size_t)snprintf(parent, sizeof parent, "%s/%s", root, name) >= sizeof parent)
         return vx_err_set(e, "%s: path too long", root);
-    if (make_dir(root, e) || make_dir(parent, e))
+    if (make_dirs(root, e) || make_dir(parent, e))
         return -1;
     long next = 0;
     DIR *d = opendir(parent);

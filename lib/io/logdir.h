@@ -31,8 +31,8 @@ void vx_logdir_free(vx_logdir_run *runs, size_t n);
 void vx_logdir_folder_name(const char *track, char *name, size_t n);
 
 /* Makes root/<folder>/run_<N> for a new run, folder = vx_logdir_folder_name(track),
- * N = 1 + the largest existing (0 for the first), creating root and root/<folder> as
- * needed; safe against fits of the same track starting together. The folder's path goes
+ * N = 1 + the largest existing (0 for the first), creating root (with the folders above
+ * it) and root/<folder> as needed; safe against fits of the same track starting together. The folder's path goes
  * to dir (size n). Returns 0, or -1 with e set. */
 int vx_logdir_new_run(const char *root, const char *track, char *dir, size_t n, vx_err *e);
 

@@ -55,7 +55,7 @@ static int resolve(const char *path, vx_tmpfile *t, vx_err *e)
         struct stat st;
         if (lstat(cur, &st)) {
             if (errno != ENOENT)
-                return vx_err_set(e, "%s: %s", path, strerror(errno));
+                return vx_err_set(e, "%s: cannot write: %s", path, strerror(errno));
             st.st_mode = S_IFREG; /* nothing there yet: a new regular file */
         } else if (in_proc(cur)) {
             st.st_mode = S_IFIFO; /* written as a special file */
@@ -63,7 +63,7 @@ static int resolve(const char *path, vx_tmpfile *t, vx_err *e)
         if (S_ISLNK(st.st_mode)) {
             ssize_t k = readlink(cur, link, sizeof link - 1);
             if (k < 0 || hops == MAX_LINKS)
-                return vx_err_set(e, "%s: %s", path, strerror(k < 0 ? errno : ELOOP));
+                return vx_err_set(e, "%s: cannot write: %s", path, strerror(k < 0 ? errno : ELOOP));
             link[k] = 0;
             const char *name = split(cur, dir);
             int len = link[0] == '/' || name == cur
@@ -74,7 +74,7 @@ static int resolve(const char *path, vx_tmpfile *t, vx_err *e)
             continue;
         }
         if (S_ISDIR(st.st_mode))
-            return vx_err_set(e, "%s: %s", path, strerror(EISDIR));
+            return vx_err_set(e, "%s: cannot write: %s", path, strerror(EISDIR));
         memcpy(t->target, cur, sizeof cur);
         t->direct = !S_ISREG(st.st_mode);
         return 0;
