@@ -258,7 +258,7 @@ static void fx_add(vx_fx *to, const vx_fx *from)
 /* Forward of one chunk after its EQ (in s->c): compressor, response, loss partial sums. */
 static int chunk_forward(vx_fit *f, slot *s, lane *l, const vx_fx *fx, size_t chunk)
 {
-    if (vx_comp_forward(s->comp, fx, s->c, s->c, f->T))
+    if (vx_comp_forward(s->comp, fx, s->c, s->c, f->T, NULL))
         return -1;
     vx_response_apply(f->resp, l->work, s->c, f->T, s->C, s->yl, s->yr);
     return vx_loss_forward(s->loss, f->target[chunk], s->yl + f->O, s->yr + f->O);
@@ -295,7 +295,7 @@ static int group_forward(vx_fit *f, lane *l, vx_peq *eq, size_t g, size_t k, con
         x[j] = f->dry + f->start[fj->which ? fj->which[slot] : slot];
         c[j] = j < k ? f->slots[slot].c : l->spare;
     }
-    int bad = vx_peq_forward4(eq, fj->fx->peq, x, c, f->T);
+    int bad = vx_peq_forward4(eq, fj->fx->peq, x, c, f->T, NULL);
     for (size_t j = g; j < g + k; j++)
         bad |= chunk_forward(f, &f->slots[j], l, fj->fx, fj->which ? fj->which[j] : j);
     return bad;
@@ -333,7 +333,7 @@ static int lane_run(vx_fit *f, int i, size_t n, group_fn *fn, const void *job)
 static int single_forward(vx_fit *f, const vx_fx *fx, size_t chunk)
 {
     slot *s = &f->slots[0];
-    return vx_peq_forward(s->peq, fx->peq, f->dry + f->start[chunk], s->c, f->T) ||
+    return vx_peq_forward(s->peq, fx->peq, f->dry + f->start[chunk], s->c, f->T, NULL) ||
            chunk_forward(f, s, &f->lanes[0], fx, chunk);
 }
 
@@ -358,8 +358,8 @@ int vx_fit_evaluate(vx_fit *f, const double *raw, double eta_raw, const size_t *
     if (vx_params_to_fx(raw, 0, &fx))
         return vx_err_set(e, "a raw value is not finite");
     double eta = -softplus(eta_raw);
-    if (vx_response_build(f->resp, &fx, eta))
-        return vx_err_set(e, "the FDN or the delay cannot be formed from these values");
+    if (vx_response_build(f->resp, &fx, eta, e))
+        return -1;
     size_t bins = vx_response_bins(f->resp);
     for (int i = 0; i < f->nlanes; i++) {
         memset(&f->lanes[i].grad, 0, sizeof f->lanes[i].grad);
@@ -397,8 +397,10 @@ int vx_fit_evaluate(vx_fit *f, const double *raw, double eta_raw, const size_t *
                 l0->acc[o][k].re += f->lanes[i].acc[o][k].re, l0->acc[o][k].im += f->lanes[i].acc[o][k].im;
     }
     double g_eta = 0, d_pen;
-    if (bad || vx_response_backward(f->resp, l0->acc, &l0->grad, &g_eta))
+    if (bad)
         return vx_err_set(e, "backward pass failed");
+    if (vx_response_backward(f->resp, l0->acc, &l0->grad, &g_eta, e))
+        return -1;
     double pen = vx_delay_eta_penalty(eta, &d_pen);
     out->parts[VX_PART_MSS_LR] = batch.parts.mss_lr;
     out->parts[VX_PART_MSS_MS] = batch.parts.mss_ms;
@@ -453,7 +455,8 @@ int vx_fit_step(vx_fit *f, vx_fit_progress *p, vx_err *e)
     vx_fit_eval ev;
     memset(p, 0, sizeof *p);
     p->step = ++f->step;
-    if (vx_fit_evaluate(f, f->theta, f->theta[VX_NRAW], which, n, &ev, e)) {
+    vx_err why; /* apart from e: the message below quotes it */
+    if (vx_fit_evaluate(f, f->theta, f->theta[VX_NRAW], which, n, &ev, &why)) {
         /* Rejected: back to the best state with fresh moments (DESIGN: never a NaN preset). */
         p->rejected = 1;
         p->loss = NAN;
@@ -462,7 +465,7 @@ int vx_fit_step(vx_fit *f, vx_fit_progress *p, vx_err *e)
         memset(f->v, 0, sizeof f->v);
         f->adam_t = 0;
         if (++f->rejected_run >= MAX_REJECTED)
-            return vx_err_set(e, "%d steps in a row were rejected (last: %s)", MAX_REJECTED, e->msg);
+            return vx_err_set(e, "%d steps in a row were rejected (last: %s)", MAX_REJECTED, why.msg);
     } else {
         f->rejected_run = 0;
         p->loss = ev.loss;

@@ -118,11 +118,11 @@ static void inverse(const vx_response *r, vx_cpx *X, float *buf)
     vx_fft_inverse(r->plan, X, buf);
 }
 
-int vx_response_build(vx_response *r, const vx_fx *fx, double eta)
+int vx_response_build(vx_response *r, const vx_fx *fx, double eta, vx_err *e)
 {
     float *fir[4] = {r->f[0], r->f[1], r->f[2], r->f[3]};
-    if (vx_fdn_forward(r->fdn, fx, fir) ||
-        vx_delay_forward(r->delay, fx, eta, VX_DELAY_PULSE_SINC, r->q[0], r->q[1]))
+    if (vx_fdn_forward(r->fdn, fx, fir, e) ||
+        vx_delay_forward(r->delay, fx, eta, VX_DELAY_PULSE_SINC, r->q[0], r->q[1], e))
         return -1;
 #pragma omp parallel for schedule(dynamic)
     for (int j = 0; j < 6; j++) {
@@ -258,7 +258,8 @@ static double inner(const vx_response *r, const vx_cpx *a, const vx_cpx *b, cons
     return s / (double)r->grid;
 }
 
-int vx_response_backward(vx_response *r, vx_cpx *const acc[2], vx_fx *grad, double *g_eta)
+int vx_response_backward(vx_response *r, vx_cpx *const acc[2], vx_fx *grad, double *g_eta,
+                         vx_err *e)
 {
     const vx_cpx *G[2] = {acc[0], acc[1]}; /* spectra of dL/dh_o */
     float s = (float)r->send;
@@ -308,7 +309,8 @@ int vx_response_backward(vx_response *r, vx_cpx *const acc[2], vx_fx *grad, doub
     grad->pan += M_PI / 2 * M_SQRT2 * (-sin(theta) * gdry[0] + cos(theta) * gdry[1]);
     grad->send += gsend[0] + gsend[1];
     const float *gf[4] = {r->gf[0], r->gf[1], r->gf[2], r->gf[3]};
-    if (vx_fdn_backward(r->fdn, gf, grad) || vx_delay_backward(r->delay, r->gq[0], r->gq[1], grad, g_eta))
+    if (vx_fdn_backward(r->fdn, gf, grad, e) ||
+        vx_delay_backward(r->delay, r->gq[0], r->gq[1], grad, g_eta, e))
         return -1;
     return 0;
 }

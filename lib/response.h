@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "err.h"
 #include "dsp/fft.h"
 #include "params.h"
 
@@ -30,9 +31,9 @@ void vx_response_free(vx_response *r);
 size_t vx_response_bins(const vx_response *r);
 
 /* Builds the delay and FDN responses for fx and the spectra H_o. eta (< 0) is the delay
- * surrogate's damping, used only by vx_response_backward. Returns 0, or -1 when the FDN
- * or the delay cannot be formed. */
-int vx_response_build(vx_response *r, const vx_fx *fx, double eta);
+ * surrogate's damping, used only by vx_response_backward. Returns 0, or -1 with e set when
+ * the FDN or the delay cannot be formed. */
+int vx_response_build(vx_response *r, const vx_fx *fx, double eta, vx_err *e);
 
 /* h_o[t] for t < min(n, vx_response_len()) (n of vx_response_create; all of it for
  * vx_response_create_impulse) into caller arrays (streaming convolution). */
@@ -57,7 +58,8 @@ void vx_response_apply_backward(const vx_response *r, vx_response_work *w, const
 
 /* Backward through the construction of h_o, given the summed acc of every apply:
  * ADDS dL/d(physical) of the delay, FDN, send and dry pan to grad, dL/d(eta) to *g_eta.
- * Returns 0, or -1 before a build. */
-int vx_response_backward(vx_response *r, vx_cpx *const acc[2], vx_fx *grad, double *g_eta);
+ * Returns 0, or -1 with e set before a build. */
+int vx_response_backward(vx_response *r, vx_cpx *const acc[2], vx_fx *grad, double *g_eta,
+                         vx_err *e);
 
 #endif

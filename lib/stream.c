@@ -35,16 +35,19 @@ void vx_chain_stream_free(vx_chain_stream *s)
     free(s);
 }
 
-/* The FS post-compressor response in time, cut into partitions. */
-static vx_partconv *response_convolver(const vx_fx *fx, size_t block)
+/* The FS post-compressor response in time, cut into partitions; NULL with e set. */
+static vx_partconv *response_convolver(const vx_fx *fx, size_t block, vx_err *e)
 {
     size_t len = vx_response_len();
     vx_response *r = vx_response_create_impulse();
     float *h[2] = {malloc(len * sizeof(float)), malloc(len * sizeof(float))};
     vx_partconv *pc = NULL;
-    if (r && h[0] && h[1] && vx_response_build(r, fx, RENDER_ETA) == 0) {
+    if (!r || !h[0] || !h[1]) {
+        vx_err_set(e, "out of memory for the reverb and delay response");
+    } else if (vx_response_build(r, fx, RENDER_ETA, e) == 0) {
         vx_response_impulse(r, h[0], h[1]);
-        pc = vx_partconv_new((const float *const *)h, 2, len, block);
+        if (!(pc = vx_partconv_new((const float *const *)h, 2, len, block)))
+            vx_err_set(e, "out of memory for the convolution");
     }
     vx_response_free(r);
     free(h[0]), free(h[1]);
@@ -62,14 +65,15 @@ vx_chain_stream *vx_chain_stream_new(const vx_fx *fx, size_t block, vx_err *e)
     for (int b = 0; b < VX_PEQ_BANDS; b++)
         s->eq[b] = vx_biquad_design(vx_peq_main_kinds[b], fx->peq[b].gain_db, fx->peq[b].freq_hz,
                                     fx->peq[b].q, VX_FS);
-    s->comp = vx_comp_stream_create(fx, block);
-    s->conv = response_convolver(fx, block);
     s->e = malloc(block * sizeof *s->e);
     s->c = malloc((2 * block + VX_COMP_TAPS) * sizeof *s->c);
     s->y[0] = malloc(block * sizeof(float));
     s->y[1] = malloc(block * sizeof(float));
-    if (!s->comp || !s->conv || !s->e || !s->c || !s->y[0] || !s->y[1]) {
-        vx_err_set(e, "cannot set up the stream: out of memory, or a preset the FDN cannot form");
+    if (!s->e || !s->c || !s->y[0] || !s->y[1])
+        vx_err_set(e, "out of memory for the stream's buffers");
+    else if ((s->comp = vx_comp_stream_create(fx, block, e)))
+        s->conv = response_convolver(fx, block, e);
+    if (!s->conv) {
         vx_chain_stream_free(s);
         return NULL;
     }

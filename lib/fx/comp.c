@@ -341,11 +341,12 @@ static int params_valid(const vx_fx *fx)
            fx->comp.exp_ratio < 1;
 }
 
-/* Parameters of fx->comp into c; -1 when outside torchcomp's ranges. */
-static int set_params(vx_comp *c, const vx_fx *fx)
+/* Parameters of fx->comp into c; -1 with err set when outside torchcomp's ranges. */
+static int set_params(vx_comp *c, const vx_fx *fx, vx_err *err)
 {
     if (!params_valid(fx))
-        return -1;
+        return vx_err_set(err, "compressor: a value outside torchcomp's ranges (RMS coefficient, "
+                               "attack, release in (0, 1], ratio >= 1, expander ratio in (0, 1))");
     c->alpha = fx->comp.rms_coef, c->at = fx->comp.attack, c->rt = fx->comp.release;
     c->ct = fx->comp.cmp_th_db, c->et = fx->comp.exp_th_db;
     c->cr = fx->comp.cmp_ratio, c->er = fx->comp.exp_ratio;
@@ -355,9 +356,12 @@ static int set_params(vx_comp *c, const vx_fx *fx)
     return 0;
 }
 
-int vx_comp_forward(vx_comp *c, const vx_fx *fx, const float *e, float *y, size_t n)
+int vx_comp_forward(vx_comp *c, const vx_fx *fx, const float *e, float *y, size_t n,
+                    vx_err *err)
 {
-    if (n > c->max_len || set_params(c, fx))
+    if (n > c->max_len)
+        return vx_err_set(err, "compressor: made for at most %zu samples, given %zu", c->max_len, n);
+    if (set_params(c, fx, err))
         return -1;
     c->n = n;
     if (n == 0)
@@ -382,10 +386,12 @@ struct vx_comp_stream {
     int started;
 };
 
-vx_comp_stream *vx_comp_stream_create(const vx_fx *fx, size_t block)
+vx_comp_stream *vx_comp_stream_create(const vx_fx *fx, size_t block, vx_err *err)
 {
     vx_comp_stream *s = calloc(1, sizeof *s);
-    if (!s || !(s->c = vx_comp_create(2 * block + VX_COMP_TAPS)) || set_params(s->c, fx)) {
+    if (!s || !(s->c = vx_comp_create(2 * block + VX_COMP_TAPS)))
+        vx_err_set(err, "compressor: out of memory");
+    if (!s || !s->c || set_params(s->c, fx, err)) {
         vx_comp_stream_free(s);
         return NULL;
     }

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "err.h"
 #include "params.h"
 
 /* Lookahead filter (spec §5.4): int(fs * 16 ms) + 1 taps, int(fs * 1 ms) of left padding. */
@@ -24,8 +25,9 @@ void vx_comp_free(vx_comp *c);
  * dB, ms, coefficients in (0,1), ratios), fs = VX_FS, zero initial state. All state is
  * double. y may alias e. Returns 0, or -1 when n > max_len or a value is outside the range
  * torchcomp accepts (rms_coef, attack, release in (0, 1], cmp_ratio >= 1, exp_ratio in
- * (0, 1), everything finite); then nothing is written. */
-int vx_comp_forward(vx_comp *c, const vx_fx *fx, const float *e, float *y, size_t n);
+ * (0, 1), everything finite); then nothing is written and err says which. */
+int vx_comp_forward(vx_comp *c, const vx_fx *fx, const float *e, float *y, size_t n,
+                    vx_err *err);
 
 /* Reverse mode of the last forward call: gy[n] = dL/dy in, ge[n] = dL/de out (ge may alias
  * gy), and dL/d(physical) ADDED to gfx->comp (nothing else in gfx is touched).
@@ -39,8 +41,8 @@ void vx_comp_backward(vx_comp *c, const float *gy, float *ge, vx_fx *gfx);
  * vx_comp_stream_finish). Output trails input by up to block + 661 samples. */
 typedef struct vx_comp_stream vx_comp_stream;
 
-/* NULL when out of memory or fx->comp is outside its ranges. */
-vx_comp_stream *vx_comp_stream_create(const vx_fx *fx, size_t block);
+/* NULL with err set when out of memory or fx->comp is outside its ranges. */
+vx_comp_stream *vx_comp_stream_create(const vx_fx *fx, size_t block, vx_err *err);
 void vx_comp_stream_free(vx_comp_stream *s);
 /* Consumes n samples of e; writes the outputs now complete to y (whole blocks: at most
  * n + block samples) and returns their count. */

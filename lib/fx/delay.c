@@ -172,12 +172,13 @@ static void spectrum(vx_delay *d, const double *x, int j)
 }
 
 int vx_delay_forward(vx_delay *d, const vx_fx *fx, double eta, vx_delay_pulse pulse,
-                     float *left, float *right)
+                     float *left, float *right, vx_err *e)
 {
     d->ready = 0;
     d->dly = VX_FS * fx->delay.time_ms * 0.001; /* spec §12: in this order */
     if (!(d->dly >= 0) || floor(d->dly + 1) > (double)d->len)
-        return -1;
+        return vx_err_set(e, "delay: time %g ms is outside [0, %g) ms", fx->delay.time_ms,
+                          1000.0 * (double)d->len / VX_FS);
     d->n_echo = (int)(d->len / (size_t)floor(d->dly + 1));
     d->fb = fx->delay.feedback;
     d->gain = fx->delay.gain;
@@ -247,10 +248,10 @@ static void pan_grad_tile(void *ctx, size_t t0, size_t t1, double *out)
 }
 
 int vx_delay_backward(vx_delay *d, const float *gl, const float *gr, vx_fx *grad,
-                      double *g_eta)
+                      double *g_eta, vx_err *e)
 {
     if (!d->ready)
-        return -1;
+        return vx_err_set(e, "delay: backward pass before a forward one");
     /* pans and gain: dL/dh_j = sqrt2 g (cos th_j gl + sin th_j gr) */
     pan_grad_job job = {d, gl, gr};
     double sums[3]; /* gain, odd pan angle, even pan angle */

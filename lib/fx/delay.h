@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "err.h"
 #include "params.h"
 
 #define VX_DELAY_LEN 176400 /* L_d = 4 s at 44.1 kHz */
@@ -31,17 +32,18 @@ size_t vx_delay_len(const vx_delay *d);
  * h_even), right the same with sin, th = p pi / 2, h_odd/even = gain irfft(sum fb^(m-1) P^m)
  * over odd/even m <= N = floor(len / floor(D + 1)), D = 44100 time_ms 0.001 samples.
  * eta < 0 is the surrogate damping used by the backward pass (and by the DAMPED pulse).
- * Keeps what vx_delay_backward needs. Returns 0, or -1 if D + 1 > len or D < 0. */
+ * Keeps what vx_delay_backward needs. Returns 0, or -1 with e set if D + 1 > len or D < 0. */
 int vx_delay_forward(vx_delay *d, const vx_fx *fx, double eta, vx_delay_pulse pulse,
-                     float *left, float *right);
+                     float *left, float *right, vx_err *e);
 
 /* Backward pass of the last forward: gl/gr[n] = d(loss)/d(left/right[n]), len floats each.
  * ADDS d(loss)/d(physical value) to grad->delay (time_ms, feedback, gain, lpf.freq_hz,
  * lpf.q, odd_pan, even_pan) and d(loss)/d(eta) to *g_eta. The time and eta gradients flow
  * through the damped pulse (straight-through, spec §6b) whatever pulse the forward used;
- * N is piecewise constant and has none. Returns 0, or -1 when called before a forward. */
+ * N is piecewise constant and has none. Returns 0, or -1 with e set when called before a
+ * forward. */
 int vx_delay_backward(vx_delay *d, const float *gl, const float *gr, vx_fx *grad,
-                      double *g_eta);
+                      double *g_eta, vx_err *e);
 
 /* The training regulariser (1 - e^eta)^2 (spec §6b); *d_eta gets its derivative in eta. */
 double vx_delay_eta_penalty(double eta, double *d_eta);

@@ -397,11 +397,12 @@ VX_CLONES static void forward_chunk(vx_fdn *f, size_t ch)
     }
 }
 
-int vx_fdn_forward(vx_fdn *f, const vx_fx *fx, float *const ir[NIR])
+int vx_fdn_forward(vx_fdn *f, const vx_fx *fx, float *const ir[NIR], vx_err *e)
 {
     f->ready = 0;
     if (set_params(f, fx) != 0)
-        return -1;
+        return vx_err_set(e, "FDN: the feedback matrix exp(W - W^T) cannot be formed from "
+                             "these values");
     const size_t nch = (f->nbins + CHUNK - 1) / CHUNK;
 #pragma omp parallel for schedule(static) num_threads(f->nthreads)
     for (size_t ch = 0; ch < nch; ch++)
@@ -410,7 +411,7 @@ int vx_fdn_forward(vx_fdn *f, const vx_fx *fx, float *const ir[NIR])
     for (int j = 0; j < NIR; j++)
         vx_fft_inverse(f->plan, f->spec[j], f->pre[j]);
     /* the EQ cannot fail: len is its capacity */
-    (void)vx_peq_forward4(f->eq, f->bands, (const float *const *)f->pre, ir, f->len);
+    (void)vx_peq_forward4(f->eq, f->bands, (const float *const *)f->pre, ir, f->len, NULL);
     f->ready = 1;
     return 0;
 }
@@ -493,10 +494,10 @@ VX_CLONES static void backward_chunk(const vx_fdn *f, size_t ch, double *acc, vd
     }
 }
 
-int vx_fdn_backward(vx_fdn *f, const float *const g[NIR], vx_fx *grad)
+int vx_fdn_backward(vx_fdn *f, const float *const g[NIR], vx_fx *grad, vx_err *e)
 {
     if (!f->ready)
-        return -1;
+        return vx_err_set(e, "FDN: backward pass before a forward one");
     vx_band gb[VX_FDNEQ_BANDS];
     memset(gb, 0, sizeof gb);
     vx_peq_backward4(f->eq, g, f->pre, gb); /* EQ adjoint, then the spectra of dL/dh */
@@ -529,7 +530,7 @@ int vx_fdn_backward(vx_fdn *f, const float *const g[NIR], vx_fx *grad)
     /* U = expm(S): dL/dS = L(S^T, dL/dU); S = triu1(W) - triu1(W)^T. */
     double gs[NL * NL];
     if (vx_expm_frechet_adjoint(NL, f->s, tot + ACC_U, gs) != 0)
-        return -1;
+        return vx_err_set(e, "FDN: the derivative of the matrix exponential cannot be formed");
     for (int i = 0; i < NL; i++)
         for (int j = i + 1; j < NL; j++)
             grad->fdn.w[i][j] += gs[i * NL + j] - gs[j * NL + i];

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "err.h"
 #include "params.h"
 
 #define VX_FDN_LEN 529200 /* L_f = 12 s at 44.1 kHz */
@@ -33,13 +34,14 @@ void vx_fdn_set_f32_grid(vx_fdn *f, int on);
 
 /* Impulse responses for the physical values fx->fdn: ir[2 o + i][n], n < len, output
  * channel o (0 = L), input channel i, caller-owned arrays of len floats each.
- * Keeps what vx_fdn_backward needs. Returns 0, or -1 when U cannot be formed. */
-int vx_fdn_forward(vx_fdn *f, const vx_fx *fx, float *const ir[4]);
+ * Keeps what vx_fdn_backward needs. Returns 0, or -1 with e set when U cannot be formed. */
+int vx_fdn_forward(vx_fdn *f, const vx_fx *fx, float *const ir[4], vx_err *e);
 
 /* Backward pass of the last vx_fdn_forward: g[2 o + i][n] = d(loss)/d(ir[2 o + i][n])
  * (len floats each). ADDS d(loss)/d(physical value) to grad->fdn: b, c, gamma, w (only
  * its strict upper triangle is non-zero) and eq[] gain_db, freq_hz, q (shelf q excluded).
- * Returns 0, or -1 when called before a forward. */
-int vx_fdn_backward(vx_fdn *f, const float *const g[4], vx_fx *grad);
+ * Returns 0, or -1 with e set when called before a forward or the matrix exponential's
+ * derivative cannot be formed. */
+int vx_fdn_backward(vx_fdn *f, const float *const g[4], vx_fx *grad, vx_err *e);
 
 #endif

@@ -68,11 +68,14 @@ void vx_peq_free(vx_peq *p)
     free(p);
 }
 
-/* Keeps the bands and their coefficients for a forward of n samples; -1 if n is too long. */
-static int design(vx_peq *p, const vx_band *bands, size_t n)
+/* Keeps the bands and their coefficients for a forward of n samples; -1 if n is too long
+ * or the lanes are not those of the call (the forward for `lanes` lanes). */
+static int design(vx_peq *p, const vx_band *bands, size_t n, int lanes, vx_err *e)
 {
+    if (p->lanes != lanes)
+        return vx_err_set(e, "EQ: made for %d lane(s), used with %d", p->lanes, lanes);
     if (n > p->max_len)
-        return -1;
+        return vx_err_set(e, "EQ: made for at most %zu samples, given %zu", p->max_len, n);
     p->n = n;
     for (int k = 0; k < p->nbands; k++) {
         const vx_band *b = &bands[k];
@@ -89,9 +92,10 @@ static void grad_bands(const vx_peq *p, const vx_biquad *gc, vx_band *gbands)
         vx_biquad_grad_band(p->kinds[k], &p->bands[k], VX_FS, &gc[k], &gbands[k]);
 }
 
-int vx_peq_forward(vx_peq *p, const vx_band *bands, const float *x, float *y, size_t n)
+int vx_peq_forward(vx_peq *p, const vx_band *bands, const float *x, float *y, size_t n,
+                   vx_err *e)
 {
-    if (p->lanes != 1 || design(p, bands, n))
+    if (design(p, bands, n, 1, e))
         return -1;
     memcpy(p->sig[0], x, n * sizeof *x);
     vx_biquad_cascade(p->coef, p->nbands, p->sig, n);
@@ -110,9 +114,9 @@ void vx_peq_backward(vx_peq *p, const float *gy, float *gx, vx_band *gbands)
 }
 
 int vx_peq_forward4(vx_peq *p, const vx_band *bands, const float *const x[VX_BIQUAD_LANES],
-                    float *const y[VX_BIQUAD_LANES], size_t n)
+                    float *const y[VX_BIQUAD_LANES], size_t n, vx_err *e)
 {
-    if (p->lanes != VX_BIQUAD_LANES || design(p, bands, n))
+    if (design(p, bands, n, VX_BIQUAD_LANES, e))
         return -1;
     vx_biquad_cascade4(p->coef, p->nbands, x, p->sig, y, n);
     return 0;

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "fx/biquad.h"
+#include "err.h"
 #include "params.h"
 
 /* Band kinds in chain order, matching vx_fx.peq[] and vx_fx.fdn.eq[]. */
@@ -26,8 +27,9 @@ void vx_peq_free(vx_peq *p);
  * physical values (dB, Hz, Q; shelves use band q, which vx_params_to_fx sets to VX_SHELF_Q).
  * The signal passes between bands in double (vx_biquad_cascade). Keeps the bands and
  * every intermediate signal (as float) for vx_peq_backward. y may alias x.
- * Returns 0, or -1 when n > max_len. */
-int vx_peq_forward(vx_peq *p, const vx_band *bands, const float *x, float *y, size_t n);
+ * Returns 0, or -1 with e set when n > max_len. */
+int vx_peq_forward(vx_peq *p, const vx_band *bands, const float *x, float *y, size_t n,
+                   vx_err *e);
 
 /* Reverse mode of the last forward call: gy[n] = dL/dy in, gx[n] = dL/dx out (gx may alias
  * gy), and dL/d(gain_db, freq_hz, q) ADDED to gbands[nbands] (the caller zeroes them once
@@ -42,7 +44,7 @@ void vx_peq_backward(vx_peq *p, const float *gy, float *gx, vx_band *gbands);
  * the band gradients are summed over the signals. */
 vx_peq *vx_peq_create4(const vx_bq_kind *kinds, int nbands, size_t max_len);
 int vx_peq_forward4(vx_peq *p, const vx_band *bands, const float *const x[VX_BIQUAD_LANES],
-                    float *const y[VX_BIQUAD_LANES], size_t n);
+                    float *const y[VX_BIQUAD_LANES], size_t n, vx_err *e);
 void vx_peq_backward4(vx_peq *p, const float *const gy[VX_BIQUAD_LANES],
                       float *const gx[VX_BIQUAD_LANES], vx_band *gbands);
 

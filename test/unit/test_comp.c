@@ -67,23 +67,23 @@ static void check_golden(void)
     size_t m = n - (VX_COMP_TAPS - 1);
     float *y = malloc(n * sizeof *y);
     vx_comp *c = vx_comp_create(n);
-    CHECK(vx_comp_forward(c, &fx, e, y, n) == 0, "forward runs");
+    CHECK(vx_comp_forward(c, &fx, e, y, n, NULL) == 0, "forward runs");
     double err = fixture_error_db(y, ref, m);
     CHECK_LE(err, -135, "medleydb0 after_comp error from the reference EQ output (dB)");
     vx_peq *p = vx_peq_create(vx_peq_main_kinds, VX_PEQ_BANDS, n);
-    vx_peq_forward(p, fx.peq, x, y, n);
-    vx_comp_forward(c, &fx, y, y, n); /* in place */
+    vx_peq_forward(p, fx.peq, x, y, n, NULL);
+    vx_comp_forward(c, &fx, y, y, n, NULL); /* in place */
     double err2 = fixture_error_db(y, ref, m);
     CHECK_LE(err2, -135, "medleydb0 input -> peq -> comp error (dB)");
     if (getenv("VX_TEST_VERBOSE"))
         printf("golden after_comp error %.1f dB (from reference EQ output), %.1f dB (chain)\n",
                err, err2);
-    CHECK(vx_comp_forward(c, &fx, e, y, n + 1) == -1, "n > max_len is refused");
+    CHECK(vx_comp_forward(c, &fx, e, y, n + 1, NULL) == -1, "n > max_len is refused");
     vx_fx bad = fx;
     bad.comp.exp_ratio = 1;
-    CHECK(vx_comp_forward(c, &bad, e, y, n) == -1, "exp_ratio = 1 is refused");
+    CHECK(vx_comp_forward(c, &bad, e, y, n, NULL) == -1, "exp_ratio = 1 is refused");
     bad = fx, bad.comp.attack = NAN;
-    CHECK(vx_comp_forward(c, &bad, e, y, n) == -1, "NaN attack is refused");
+    CHECK(vx_comp_forward(c, &bad, e, y, n, NULL) == -1, "NaN attack is refused");
     vx_peq_free(p);
     vx_comp_free(c);
     free(x), free(e), free(ref), free(y);
@@ -132,7 +132,7 @@ static void check_naive(double lookahead_ms, int n)
         ef[t] = (float)e[t];
     naive_comp(&fx, e, yr, NULL, n);
     vx_comp *c = vx_comp_create(n);
-    vx_comp_forward(c, &fx, ef, y, n);
+    vx_comp_forward(c, &fx, ef, y, n, NULL);
     double err = 0, r = 0;
     for (int t = 0; t < n; t++)
         err += (y[t] - yr[t]) * (y[t] - yr[t]), r += yr[t] * yr[t];
@@ -205,7 +205,7 @@ static void check_grad(double lookahead_ms, int n)
     for (int t = 0; t < n; t++)
         ef[t] = (float)sig_e[t];
     vx_comp *c = vx_comp_create(n);
-    vx_comp_forward(c, &fx, ef, y, n);
+    vx_comp_forward(c, &fx, ef, y, n, NULL);
     for (int t = 0; t < n; t++)
         g[t] = (float)w_d[t];
     vx_fx gfx;

@@ -18,7 +18,7 @@ static void test_golden(const vx_fx *fx)
     vx_delay *d = vx_delay_create(VX_DELAY_LEN);
     float *l = malloc(VX_DELAY_LEN * sizeof *l), *r = malloc(VX_DELAY_LEN * sizeof *r);
     CHECK(d && l && r, "delay create");
-    CHECK(vx_delay_forward(d, fx, -0.01, VX_DELAY_PULSE_SINC, l, r) == 0, "delay forward");
+    CHECK(vx_delay_forward(d, fx, -0.01, VX_DELAY_PULSE_SINC, l, r, NULL) == 0, "delay forward");
 
     static float rl[SEC], rr[SEC];
     CHECK(golden_read_stereo(FIX "delay_medleydb0_ir_1s.wav", SEC, rl, rr) == SEC, "read IR");
@@ -42,10 +42,10 @@ static void test_golden(const vx_fx *fx)
     memset(&g, 0, sizeof g);
     double geta = 0, t0 = golden_now();
     for (int k = 0; k < 5; k++)
-        vx_delay_forward(d, fx, -0.01, VX_DELAY_PULSE_SINC, l, r);
+        vx_delay_forward(d, fx, -0.01, VX_DELAY_PULSE_SINC, l, r, NULL);
     double t1 = golden_now();
     for (int k = 0; k < 5; k++)
-        vx_delay_backward(d, l, r, &g, &geta); /* any gradient will do */
+        vx_delay_backward(d, l, r, &g, &geta, NULL); /* any gradient will do */
     double t2 = golden_now();
     printf("delay timing (len %d): forward %.1f ms, backward %.1f ms\n", VX_DELAY_LEN,
            (t1 - t0) / 5 * 1e3, (t2 - t1) / 5 * 1e3);
@@ -61,7 +61,7 @@ typedef struct {
 /* loss = sum wl left + wr right (double) for fx and eta with the given pulse */
 static double loss_of(rig *g, const vx_fx *fx, double eta, vx_delay_pulse pulse)
 {
-    if (vx_delay_forward(g->d, fx, eta, pulse, g->l, g->r) != 0)
+    if (vx_delay_forward(g->d, fx, eta, pulse, g->l, g->r, NULL) != 0)
         return NAN;
     double s = 0;
     for (size_t n = 0; n < vx_delay_len(g->d); n++)
@@ -85,7 +85,7 @@ static double check_gradients(rig *g, const vx_fx *fx0, double eta0, vx_delay_pu
     memset(&grad, 0, sizeof grad);
     double geta = 0, worst = 0;
     loss_of(g, fx0, eta0, pulse);
-    CHECK(vx_delay_backward(g->d, g->wl, g->wr, &grad, &geta) == 0, "delay backward");
+    CHECK(vx_delay_backward(g->d, g->wl, g->wr, &grad, &geta, NULL) == 0, "delay backward");
     for (int p = 0; p < np; p++) {
         double dif[3];
         for (int k = 0; k < 3; k++) {
@@ -155,13 +155,13 @@ static void test_gradients(void)
     memset(&grad, 0, sizeof grad);
     double geta = 0;
     loss_of(&g, &fx, eta, VX_DELAY_PULSE_SINC);
-    vx_delay_backward(g.d, g.wl, g.wr, &grad, &geta);
+    vx_delay_backward(g.d, g.wl, g.wr, &grad, &geta, NULL);
     CHECK(isfinite(grad.delay.time_ms) && grad.delay.time_ms != 0, "sinc forward: time gradient");
     CHECK(isfinite(geta) && geta != 0, "sinc forward: eta gradient");
     /* backward accumulates */
     vx_fx grad2 = grad;
     double geta2 = geta;
-    vx_delay_backward(g.d, g.wl, g.wr, &grad2, &geta2);
+    vx_delay_backward(g.d, g.wl, g.wr, &grad2, &geta2, NULL);
     CHECK_REL(grad2.delay.feedback, 2 * grad.delay.feedback, 1e-12, 1e-300, "backward adds");
     CHECK_REL(geta2, 2 * geta, 1e-12, 1e-300, "backward adds to eta");
 
@@ -192,9 +192,9 @@ int main(void)
     CHECK(vx_delay_create(9) == NULL, "odd length rejected");
     vx_delay *d = vx_delay_create(100);
     float l[100], r[100];
-    CHECK(vx_delay_forward(d, &fx, -0.01, VX_DELAY_PULSE_SINC, l, r) == -1,
+    CHECK(vx_delay_forward(d, &fx, -0.01, VX_DELAY_PULSE_SINC, l, r, NULL) == -1,
           "delay longer than the response rejected");
-    CHECK(vx_delay_backward(d, l, r, &fx, &(double){0}) == -1, "backward without forward");
+    CHECK(vx_delay_backward(d, l, r, &fx, &(double){0}, NULL) == -1, "backward without forward");
     vx_delay_free(d);
     return vx_test_summary();
 }

@@ -43,14 +43,14 @@ static void test_golden(const vx_fx *fx)
 
     /* With the original's float32 frequency grid the only differences left are rounding. */
     vx_fdn_set_f32_grid(f, 1);
-    CHECK(vx_fdn_forward(f, fx, ir) == 0, "fdn forward (f32 grid)");
+    CHECK(vx_fdn_forward(f, fx, ir, NULL) == 0, "fdn forward (f32 grid)");
     double e32 = golden_ir_err_db(ir);
     CHECK_LE(e32, -120.0, "fdn golden IR, f32 grid (dB)");
 
     /* Exact grid: the reference's float32 phases limit agreement (golden/README.md), most
      * on this preset's HF-boosted response; its output on a voice is the -80 dB bar. */
     vx_fdn_set_f32_grid(f, 0);
-    CHECK(vx_fdn_forward(f, fx, ir) == 0, "fdn forward");
+    CHECK(vx_fdn_forward(f, fx, ir, NULL) == 0, "fdn forward");
     double e64 = golden_ir_err_db(ir);
     CHECK_LE(e64, -50.0, "fdn golden IR, exact grid (dB)");
 
@@ -76,10 +76,10 @@ static void test_golden(const vx_fx *fx)
     const float *gi[4] = {ir[0], ir[1], ir[2], ir[3]};
     double t0 = golden_now();
     for (int r = 0; r < 3; r++)
-        vx_fdn_forward(f, fx, ir);
+        vx_fdn_forward(f, fx, ir, NULL);
     double t1 = golden_now();
     for (int r = 0; r < 3; r++)
-        vx_fdn_backward(f, gi, &g);
+        vx_fdn_backward(f, gi, &g, NULL);
     double t2 = golden_now();
     printf("fdn timing (len %d): forward %.1f ms, backward %.1f ms\n", VX_FDN_LEN,
            (t1 - t0) / 3 * 1e3, (t2 - t1) / 3 * 1e3);
@@ -104,7 +104,7 @@ static void test_u_row0(const vx_fx *fx)
 /* Loss = sum_j sum_n wt[j][n] ir[j][n] (double). */
 static double loss_of(vx_fdn *f, const vx_fx *fx, float *const ir[4], float *const wt[4])
 {
-    if (vx_fdn_forward(f, fx, ir) != 0)
+    if (vx_fdn_forward(f, fx, ir, NULL) != 0)
         return NAN;
     size_t n = vx_fdn_len(f);
     double s = 0;
@@ -167,9 +167,9 @@ static void test_gradients(const vx_fx *preset)
     memset(&g, 0, sizeof g);
     loss_of(f, &fx, ir, wt);
     const float *gw[4] = {wt[0], wt[1], wt[2], wt[3]};
-    CHECK(vx_fdn_backward(f, gw, &g) == 0, "fdn backward");
+    CHECK(vx_fdn_backward(f, gw, &g, NULL) == 0, "fdn backward");
     vx_fx g2 = g; /* a second backward adds the same again */
-    vx_fdn_backward(f, gw, &g2);
+    vx_fdn_backward(f, gw, &g2, NULL);
     CHECK_REL(g2.fdn.gamma[3], 2 * g.fdn.gamma[3], 1e-13, 1e-300, "fdn backward adds (gamma)");
     CHECK_REL(g2.fdn.w[1][2], 2 * g.fdn.w[1][2], 1e-13, 1e-300, "fdn backward adds (w)");
     CHECK_REL(g2.fdn.eq[1].q, 2 * g.fdn.eq[1].q, 1e-13, 1e-300, "fdn backward adds (eq)");
@@ -224,7 +224,7 @@ int main(void)
     vx_fdn *f = vx_fdn_create(64);
     float z[64] = {0};
     const float *gz[4] = {z, z, z, z};
-    CHECK(vx_fdn_backward(f, gz, &fx) == -1, "fdn backward without forward");
+    CHECK(vx_fdn_backward(f, gz, &fx, NULL) == -1, "fdn backward without forward");
     vx_fdn_free(f);
     return vx_test_summary();
 }

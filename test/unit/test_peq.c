@@ -26,12 +26,12 @@ static void check_golden(void)
     }
     vx_peq *p = vx_peq_create(vx_peq_main_kinds, VX_PEQ_BANDS, n);
     float *y = malloc(n * sizeof *y);
-    CHECK(vx_peq_forward(p, fx.peq, x, y, n) == 0, "forward runs");
+    CHECK(vx_peq_forward(p, fx.peq, x, y, n, NULL) == 0, "forward runs");
     double err = fixture_error_db(y, ref, n);
     CHECK_LE(err, -150, "medleydb0 after_peq error (dB)");
     if (getenv("VX_TEST_VERBOSE"))
         printf("golden after_peq error %.1f dB\n", err);
-    CHECK(vx_peq_forward(p, fx.peq, x, y, n + 1) == -1, "n > max_len is refused");
+    CHECK(vx_peq_forward(p, fx.peq, x, y, n + 1, NULL) == -1, "n > max_len is refused");
     vx_peq_free(p);
     free(x), free(ref), free(y);
 }
@@ -84,7 +84,7 @@ static void check_grad(const char *what, const vx_bq_kind *kinds, const vx_band 
     static float xf[N], y[N], g[N];
     for (int i = 0; i < N; i++)
         xf[i] = (float)x_d[i];
-    vx_peq_forward(p, bands, xf, y, N);
+    vx_peq_forward(p, bands, xf, y, N, NULL);
     for (int i = 0; i < N; i++)
         g[i] = (float)w_d[i];
     vx_band gb[VX_PEQ_BANDS];
@@ -146,13 +146,13 @@ static void check_grad4(const char *what, const vx_bq_kind *kinds, const vx_band
             g[j][i] = (float)(j % 2 ? w_rev[i] : w_d[i]);
         }
     }
-    CHECK(vx_peq_forward(p, bands, xf[0], ym, N) == -1, "a four-signal EQ refuses mono calls");
-    CHECK(vx_peq_forward4(p, bands, (const float *const *)x4, y4, N) == 0, "forward4 runs");
-    CHECK(vx_peq_forward4(mono, bands, (const float *const *)x4, y4, N) == -1,
+    CHECK(vx_peq_forward(p, bands, xf[0], ym, N, NULL) == -1, "a four-signal EQ refuses mono calls");
+    CHECK(vx_peq_forward4(p, bands, (const float *const *)x4, y4, N, NULL) == 0, "forward4 runs");
+    CHECK(vx_peq_forward4(mono, bands, (const float *const *)x4, y4, N, NULL) == -1,
           "a mono EQ refuses forward4");
     double e = 0, r = 0;
     for (int j = 0; j < 4; j++) {
-        vx_peq_forward(mono, bands, xf[j], ym, N);
+        vx_peq_forward(mono, bands, xf[j], ym, N, NULL);
         for (int i = 0; i < N; i++)
             e += ((double)y[j][i] - ym[i]) * ((double)y[j][i] - ym[i]), r += (double)ym[i] * ym[i];
     }

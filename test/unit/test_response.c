@@ -31,11 +31,11 @@ static int run(const vx_fx *fx, const float *c, float *const g[2], size_t n, siz
     memset(&o->grad, 0, sizeof o->grad);
     o->g_eta = 0;
     int rc = -1;
-    if (w && C && acc[0] && acc[1] && o->yl && o->yr && o->gc && vx_response_build(r, fx, -0.01) == 0) {
+    if (w && C && acc[0] && acc[1] && o->yl && o->yr && o->gc && vx_response_build(r, fx, -0.01, NULL) == 0) {
         memset(acc[0], 0, bins * sizeof(vx_cpx)), memset(acc[1], 0, bins * sizeof(vx_cpx));
         vx_response_apply(r, w, c, n, C, o->yl, o->yr);
         vx_response_apply_backward(r, w, C, g[0], g[1], n, o->gc, acc);
-        rc = vx_response_backward(r, acc, &o->grad, &o->g_eta);
+        rc = vx_response_backward(r, acc, &o->grad, &o->g_eta, NULL);
     }
     free(C), free(acc[0]), free(acc[1]);
     vx_response_work_free(w);
