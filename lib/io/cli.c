@@ -277,7 +277,7 @@ void vx_out_close(FILE *fp)
         return;
     }
     int i = 0;
-    while (outs[i].fp != fp)
+    while (i < MAX_OUTPUTS - 1 && outs[i].fp != fp)
         i++;
     errno = 0;
     int bad = ferror(fp) | fflush(fp) | fclose(fp); /* each one, whatever the others gave */
