@@ -37,6 +37,20 @@ status_of() {
     wait "$1" || rc=$?
 }
 
+# Exit status into rc of process $1, which must end within $2 seconds (else it is killed).
+ends_within() {
+    for _ in $(seq $(($2 * 10))); do
+        kill -0 "$1" 2> /dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$1" 2> /dev/null; then
+        kill -KILL "$1"
+        wait "$1" || true
+        fail "process $1 still ran $2 s after the signal"
+    fi
+    status_of "$1"
+}
+
 # A PID no process has: one that just ended.
 dead_pid() {
     sh -c 'echo $$'
@@ -56,13 +70,15 @@ dead_pid() {
 
 @test "a FIFO output is written into the FIFO, which stays a FIFO (audio and records)" {
     mkfifo fifo
-    cat fifo > got.wav &
+    # the readers give up in time if the FIFO is replaced instead of written
+    timeout 60 cat fifo > got.wav &
     vx-render -q -p "$PRESETS" -k 5 dry.wav fifo
-    wait
     [ -p fifo ]
+    wait
     [ "$(soxi -s got.wav)" = "$(soxi -s dry.wav)" ]
-    cat fifo > got.json &
+    timeout 60 cat fifo > got.json &
     vx-gauss -o fifo "$PRESETS"
+    [ -p fifo ]
     wait
     [ -p fifo ]
     jq -e '.type == "gaussian"' got.json
@@ -175,7 +191,7 @@ dead_pid() {
         for _ in $(seq 100); do [ -d logs/wet ] && break; sleep 0.1; done
         sleep 0.5
         kill -$sig $pid
-        status_of $pid
+        ends_within $pid 10
         [ "$rc" -eq $((128 + $(kill -l $sig))) ] || fail "SIG$sig: exit $rc: $(cat err)"
         [ ! -e fit.json ]
         [ ! -e logs/wet/run_0 ]
@@ -204,7 +220,7 @@ dead_pid() {
     wait_for err 'step 1/'
     kill -INT $pid # two signals: a second of the same kind may merge with the first
     kill -TERM $pid
-    status_of $pid
+    ends_within $pid 10
     # killed by whichever came second
     [ "$rc" -eq 130 ] || [ "$rc" -eq 143 ] || fail "exit $rc: $(cat err)"
     run grep -c 'wrote the best state' err
