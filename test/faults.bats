@@ -181,6 +181,15 @@ dead_pid() {
     [ ! -e fit.json ]
     [ ! -e logs/wet/run_0 ]
     assert_no_leftovers .
+    command -v unshare >/dev/null || skip "no unshare for a private small mount"
+    # a log root too small for the record (4 kB): the write fails after the run folder is made
+    mkdir small
+    run unshare -m --propagation private sh -c 'mount -t tmpfs -o size=4k tmpfs small &&
+        vx-fit "$@" --log-dir small > /dev/null; echo "status $?"; find small' _ \
+        "${QUICK[@]}" --dry dry.wav --wet wet.wav -q
+    assert_output --partial 'No space left on device'
+    assert_output --partial 'status 1'
+    refute_line 'small/wet/run_0'
 }
 
 @test "a signal during set-up ends vx-fit at once with its status, nothing written" {
