@@ -260,7 +260,7 @@ FILE *vx_out_open(const char *path)
     return outs[i].fp;
 }
 
-/* The open output of fp, or NULL for stdout. */
+/* The name of the output fp, for messages ("stdout" for standard output). */
 static const char *out_name(FILE *fp)
 {
     for (int i = 0; i < MAX_OUTPUTS; i++)
