@@ -131,3 +131,23 @@ bad_raw_params() {
     run vx-import a b
     assert_failure 2
 }
+
+# Each archive of test/fixtures/npz (made by make.py there) is damaged in one way.
+@test "a damaged gaussian.npz is refused with what is wrong, never read past its fields" {
+    mkdir bad && cp "$FIX/diffvox-medleydb/"* bad/
+    while IFS='|' read -r file message; do
+        cp "$FIX/npz/$file" bad/gaussian.npz
+        run vx-import -g -o out.json bad
+        assert_failure 1
+        assert_output "vx-import: bad/gaussian.npz$message"
+        [ ! -e out.json ]
+    done <<'LIST'
+zip64-extra-overrun.npz|: not a ZIP archive (no end of central directory)
+zip64-extra-short.npz|:mean.npy: local header's sizes or CRC disagree with the central directory
+local-name.npz|:mean.npy: local header disagrees with the central directory
+crc.npz|:mean.npy: CRC-32 mismatch (damaged archive)
+deflated.npz|:mean.npy: compressed (method 8); only numpy.savez (stored) archives are read
+member-short.npz|:mean.npy: shape (200,) needs more data than the 1040 bytes after the header
+LIST
+    assert_no_leftovers .
+}
