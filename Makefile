@@ -32,9 +32,8 @@ BENCHES  = $(BENCH_SRC:test/bench/%.c=$(BUILD)/bench/%)
 LIBVX    = $(BUILD)/libvx.a
 
 DEBIAN_PKGS = build-essential pkg-config libsndfile1-dev libkissfft-dev libcjson-dev \
-	liblapacke-dev liblapack-dev libfftw3-dev libyaml-dev jq bats bats-assert bats-support sox
-# only for `make fuzz` (libFuzzer)
-FUZZ_PKGS = clang libclang-rt-14-dev
+	liblapacke-dev liblapack-dev libfftw3-dev libyaml-dev jq bats bats-assert bats-support sox \
+	clang libclang-rt-14-dev
 
 .PHONY: all deps check sanitize bench demo install clean presets bin-links fuzz
 all: $(TOOLS) bin-links
@@ -69,7 +68,7 @@ $(BUILD)/bench/%: $(BUILD)/test/bench/%.o $(LIBVX)
 
 # Install the Debian packages the build and the tests need, only when missing.
 deps:
-	@missing=$$(for p in $(DEBIAN_PKGS) $(EXTRA_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(for p in $(DEBIAN_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing:" $$missing; \
 		SUDO=$$( [ $$(id -u) -eq 0 ] || echo sudo ); \
@@ -92,11 +91,11 @@ sanitize:
 # build/fuzz/crash/; a table of executions per target ends the run.
 FUZZ_TARGETS = $(patsubst test/fuzz/fuzz_%.c,%,$(sort $(wildcard test/fuzz/fuzz_*.c)))
 FUZZ_TARGET ?= $(FUZZ_TARGETS)
-FUZZ_RUNS   ?= 1000000
 FUZZ_TIME   ?=
+FUZZ_RUNS   ?= $(if $(FUZZ_TIME),,1000000)
 FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-fuzz:
-	@$(MAKE) --no-print-directory deps EXTRA_PKGS="$(FUZZ_PKGS)"
+# clang and libclang-rt-14-dev (in DEBIAN_PKGS) are needed here only, not by `make check`.
+fuzz: deps
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang \
 		CFLAGS="-O1 -g -Wno-pass-failed -fsanitize=fuzzer-no-link $(FUZZ_SAN)" LDFLAGS="$(FUZZ_SAN)" \
 		$(FUZZ_TARGET:%=build/fuzz/fuzz_%)

@@ -102,9 +102,10 @@ static int shape_tuple(cursor *c, size_t *dims, int *ndim)
             return 0;
         size_t v = 0;
         for (; c->s < c->end && *c->s >= '0' && *c->s <= '9'; c->s++) {
-            if (v > (SIZE_MAX - 9) / 10)
+            size_t digit = (size_t)(*c->s - '0');
+            if (v > SIZE_MAX / 10 || v * 10 > SIZE_MAX - digit)
                 return 0;
-            v = v * 10 + (size_t)(*c->s - '0');
+            v = v * 10 + digit;
         }
         if (c->s < c->end && (*c->s == 'L' || *c->s == 'l'))
             c->s++;
