@@ -131,8 +131,14 @@ static void write_gaussian(FILE *out, const char *dir, const char *dataset)
         vx_die_err(&e);
     read_npy(dir, "feature_mask.npy", 1, &mask);
     read_raw(dir, &raw);
-    if (mean.count != VX_NMASK || cov.count != VX_NMASK * VX_NMASK || mask.count != VX_NRAW)
-        vx_die(VX_EXIT_DATA, "%s: expected mean (130), cov (130, 130) and a mask of 151", dir);
+    size_t kept = 0;
+    for (size_t i = 0; i < mask.count; i++)
+        kept += mask.data[i] != 0;
+    if (mean.count != VX_NMASK || cov.shape[0] != VX_NMASK || cov.shape[1] != VX_NMASK ||
+        mask.count != VX_NRAW || kept != VX_NMASK)
+        vx_die(VX_EXIT_DATA, "%s: expected mean (%d), cov (%d, %d) and a mask of %d with %d set; "
+               "got (%zu), (%zu, %zu) and %zu with %zu set", dir, VX_NMASK, VX_NMASK, VX_NMASK, VX_NRAW,
+               VX_NMASK, mean.count, cov.shape[0], cov.shape[1], mask.count, kept);
     snprintf(path, sizeof path, "%s/train_index.npy", dir);
     size_t n = raw.shape[0];
     if (access(path, R_OK) == 0) {

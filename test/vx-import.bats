@@ -151,3 +151,11 @@ member-short.npz|:mean.npy: shape (200,) needs more data than the 1040 bytes aft
 LIST
     assert_no_leftovers .
 }
+
+@test "--gaussian: the arrays' shapes and the mask's count must match" {
+    mkdir bad && cp "$FIX/diffvox-medleydb/"* bad/
+    make_npy bad/feature_mask.npy '|b1' '(151,)' 151
+    run vx-import -g bad
+    assert_failure 1
+    assert_output 'vx-import: bad: expected mean (130), cov (130, 130) and a mask of 151 with 130 set; got (130), (130, 130) and 151 with 0 set'
+}
