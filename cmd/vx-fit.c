@@ -171,9 +171,11 @@ static void load_pair(const options *o, cJSON *rec, vx_pair *p)
     if (vx_audio_read(str_field(rec, "dry", src), NULL, (int)VX_FS, &dry, &e) ||
         vx_audio_read(str_field(rec, "wet", src), NULL, (int)VX_FS, &wet, &e))
         vx_die_err(&e);
-    const cJSON *sj = cJSON_GetObjectItemCaseSensitive(rec, "shift");
-    long shift = cJSON_IsNumber(sj) ? (long)sj->valuedouble : 0;
-    int given = cJSON_IsNumber(sj) || o->as_is;
+    long shift = 0;
+    int has_shift = vx_json_get_samples(rec, "shift", &shift, src, &e);
+    if (has_shift < 0)
+        vx_die_err(&e);
+    int given = has_shift == 0 || o->as_is;
     if (o->as_is) {
         /* audio as given: crop, mono dry, stereo wet, no roll, no gain */
         if (wet.channels != 2)

@@ -40,13 +40,32 @@ static char *wet_stem(const char *wet)
     return s;
 }
 
-static void read_npy(const char *dir, const char *file, vx_npy *a)
+static void read_npy(const char *dir, const char *file, int ndim, vx_npy *a)
 {
     char path[4096];
     vx_err e;
     snprintf(path, sizeof path, "%s/%s", dir, file);
-    if (vx_npy_read(path, a, &e))
+    if (vx_npy_read(path, ndim, a, &e))
         vx_die_err(&e);
+}
+
+/* raw_params.npy: (N, 151) */
+static void read_raw(const char *dir, vx_npy *raw)
+{
+    read_npy(dir, "raw_params.npy", 2, raw);
+    if (raw->shape[1] != VX_NRAW)
+        vx_die(VX_EXIT_DATA, "%s/raw_params.npy: shape (%zu, %zu), expected (N, %d)", dir, raw->shape[0],
+               raw->shape[1], VX_NRAW);
+}
+
+/* train_index.npy: indices of raw_params rows, each an integer in [0, rows). */
+static void read_train(const char *dir, size_t rows, vx_npy *train)
+{
+    read_npy(dir, "train_index.npy", 1, train);
+    for (size_t k = 0; k < train->count; k++)
+        if (!(train->data[k] >= 0 && train->data[k] < (double)rows) || train->data[k] != (size_t)train->data[k])
+            vx_die(VX_EXIT_DATA, "%s/train_index.npy: element %zu (%g) is not a row of raw_params.npy (0..%zu)",
+                   dir, k, train->data[k], rows - 1);
 }
 
 static void write_presets(FILE *out, const char *dir, const char *dataset)
@@ -54,14 +73,11 @@ static void write_presets(FILE *out, const char *dir, const char *dataset)
     char path[4096];
     vx_err e;
     vx_npy raw, train = {0};
-    read_npy(dir, "raw_params.npy", &raw);
-    if (raw.ndim != 2 || raw.shape[1] != VX_NRAW)
-        vx_die(VX_EXIT_DATA, "%s/raw_params.npy: shape (%zu, %zu), expected (N, %d)", dir, raw.shape[0],
-               raw.shape[1], VX_NRAW);
+    read_raw(dir, &raw);
     snprintf(path, sizeof path, "%s/train_index.npy", dir);
     int has_train = access(path, R_OK) == 0;
     if (has_train)
-        read_npy(dir, "train_index.npy", &train);
+        read_train(dir, raw.shape[0], &train);
     snprintf(path, sizeof path, "%s/info.json", dir);
     cJSON *info = vx_json_read_document(path, &e);
     if (!info)
@@ -111,16 +127,22 @@ static void write_gaussian(FILE *out, const char *dir, const char *dataset)
     vx_err e;
     vx_npy mean, cov, mask, raw, train = {0};
     snprintf(path, sizeof path, "%s/gaussian.npz", dir);
-    if (vx_npz_read(path, "mean", &mean, &e) || vx_npz_read(path, "cov", &cov, &e))
+    if (vx_npz_read(path, "mean", 1, &mean, &e) || vx_npz_read(path, "cov", 2, &cov, &e))
         vx_die_err(&e);
-    read_npy(dir, "feature_mask.npy", &mask);
-    read_npy(dir, "raw_params.npy", &raw);
-    if (mean.count != VX_NMASK || cov.count != VX_NMASK * VX_NMASK || mask.count != VX_NRAW)
-        vx_die(VX_EXIT_DATA, "%s: expected mean (130), cov (130, 130) and a mask of 151", dir);
+    read_npy(dir, "feature_mask.npy", 1, &mask);
+    read_raw(dir, &raw);
+    size_t kept = 0;
+    for (size_t i = 0; i < mask.count; i++)
+        kept += mask.data[i] != 0;
+    if (mean.count != VX_NMASK || cov.shape[0] != VX_NMASK || cov.shape[1] != VX_NMASK ||
+        mask.count != VX_NRAW || kept != VX_NMASK)
+        vx_die(VX_EXIT_DATA, "%s: expected mean (%d), cov (%d, %d) and a mask of %d with %d set; "
+               "got (%zu), (%zu, %zu) and %zu with %zu set", dir, VX_NMASK, VX_NMASK, VX_NMASK, VX_NRAW,
+               VX_NMASK, mean.count, cov.shape[0], cov.shape[1], mask.count, kept);
     snprintf(path, sizeof path, "%s/train_index.npy", dir);
     size_t n = raw.shape[0];
     if (access(path, R_OK) == 0) {
-        read_npy(dir, "train_index.npy", &train);
+        read_train(dir, raw.shape[0], &train);
         n = train.count;
     }
     cJSON *rec = cJSON_CreateObject();

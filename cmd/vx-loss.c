@@ -220,11 +220,10 @@ static track *load_tracks(const options *o, size_t *n)
             vx_die(VX_EXIT_DATA, "out of memory");
         t->dry = path_field(rec, "dry", t->where);
         t->wet = path_field(rec, "wet", t->where);
-        const cJSON *s = cJSON_GetObjectItemCaseSensitive(rec, "shift");
-        t->align = !s || cJSON_IsNull(s);
-        if (!t->align && (!cJSON_IsNumber(s) || s->valuedouble != (double)(long)s->valuedouble))
-            vx_die(VX_EXIT_DATA, "%s: shift must be a whole number of samples", t->where);
-        t->shift = t->align ? 0 : (long)s->valuedouble;
+        int has_shift = vx_json_get_samples(rec, "shift", &t->shift, t->where, &e);
+        if (has_shift < 0)
+            vx_die_err(&e);
+        t->align = has_shift == 1;
         double raw[VX_NRAW];
         if (!o->no_process) {
             if (!cJSON_HasObjectItem(rec, "raw") && !cJSON_HasObjectItem(rec, "fx"))

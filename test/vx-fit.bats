@@ -121,6 +121,16 @@ compare_gradient() {
     [ ! -e fit.json ]
 }
 
+@test "a pair record's shift must be a whole number of samples" {
+    for shift in 1e300 2.75 '"12"'; do
+        printf '{"type":"pair","id":"a","dry":"dry.wav","wet":"wet.wav","shift":%s}\n' "$shift" >pair.ndjson
+        run vx-fit -o fit.json pair.ndjson
+        assert_failure 1
+        assert_output 'vx-fit: pair.ndjson: shift must be a whole number of samples'
+        [ ! -e fit.json ]
+    done
+}
+
 @test "an all-silent wet is a clear error" {
     sox -n -r 44100 -c 2 silent.wav trim 0 4
     run vx-fit --shift 0 --chunk 3 --overlap 1 --dry dry.wav --wet silent.wav

@@ -425,6 +425,7 @@ record() {
     check "$(jq -c '.wet = 3' <<<"$good")" 'wet is not a file name; --eval needs records that name their dry and wet files'
     check "$(jq -c '.shift = 2.5' <<<"$good")" 'shift must be a whole number of samples'
     check "$(jq -c '.shift = "0"' <<<"$good")" 'shift must be a whole number of samples'
+    check "$(jq -c '.shift = 1e300' <<<"$good")" 'shift must be a whole number of samples'
     check "$(jq -c 'del(.raw)' <<<"$good")" 'no preset ("raw" or "fx"); --no-process scores the dry itself'
     check "$(jq -c '.raw |= .[:150]' <<<"$good")" 'raw has 150 values, expected 151'
     : >empty.ndjson

@@ -221,3 +221,16 @@ int vx_json_get_number(const cJSON *obj, const char *key, double *out, const cha
     *out = x->valuedouble;
     return 0;
 }
+
+int vx_json_get_samples(const cJSON *obj, const char *key, long *out, const char *where,
+                        vx_err *e)
+{
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!x || cJSON_IsNull(x))
+        return 1;
+    /* the range test comes first: casting a double outside long's range is undefined */
+    if (!cJSON_IsNumber(x) || !(fabs(x->valuedouble) <= 0x1p53) || x->valuedouble != floor(x->valuedouble))
+        return vx_err_set(e, "%s: %s must be a whole number of samples", where, key);
+    *out = (long)x->valuedouble;
+    return 0;
+}

@@ -41,5 +41,9 @@ int vx_json_get_array(const cJSON *obj, const char *key, double *out, int n, con
 /* A finite number at obj[key]: 0, 1 if absent (out untouched), -1 if not a finite number. */
 int vx_json_get_number(const cJSON *obj, const char *key, double *out, const char *where,
                        vx_err *e);
+/* A whole number of samples at obj[key] (|v| <= 2^53, exact in a double): 0, 1 if absent
+ * or null (out untouched), -1 with e = "where: key must be a whole number of samples". */
+int vx_json_get_samples(const cJSON *obj, const char *key, long *out, const char *where,
+                        vx_err *e);
 
 #endif
