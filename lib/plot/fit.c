@@ -31,11 +31,16 @@ int vx_fig_fit(const cJSON *const *recs, const char *const *labels, int n, FILE 
         vx_range_add(&x, 1), vx_range_add(&x, step);
         fprintf(tsv, "%d\t%s\tlowest\t%d\t%.9g\n", r, labels[r], best, lowest);
     }
-    fputs("set datafile separator '\\t'\nset grid\nset logscale y\nset key top right box opaque\n"
+    fputs("set datafile separator '\\t'\nset grid\nset logscale y\nset key outside right top box\n"
           "set title 'Fit loss per step (o: lowest)'\nset xlabel 'step'\nset ylabel 'loss'\n", gp);
     vx_range_set(gp, "x", x, 2);
-    fprintf(gp, "set yrange [%.9g:%.9g]\n", pow(10, y.lo - 0.05 * (y.hi - y.lo) - 0.02),
-            pow(10, y.hi + 0.05 * (y.hi - y.lo) + 0.02));
+    double lo = y.lo - 0.05 * (y.hi - y.lo) - 0.02, hi = y.hi + 0.05 * (y.hi - y.lo) + 0.02;
+    fprintf(gp, "set yrange [%.9g:%.9g]\nset ytics (", pow(10, lo), pow(10, hi));
+    /* seven tics evenly spaced on the log axis: a range within one decade has no
+     * decade tic to label */
+    for (int t = 0; t < 7; t++)
+        fprintf(gp, "%s%.2g", t ? ", " : "", pow(10, lo + (hi - lo) * (t + 0.5) / 7));
+    fputs(")\n", gp);
     for (int r = 0; r < n; r++) {
         fprintf(gp, "%s$DATA using ($1 == %d && strcol(3) eq 'total' ? $4 : NaN):5 with lines lw 1.5 lc %d title ",
                 r ? ", " : "plot ", r, r + 1);
