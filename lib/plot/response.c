@@ -16,18 +16,45 @@
 
 enum { P_EQ, P_COMP, P_ECHO, P_LPF, P_T60, P_FDNEQ, PANELS };
 
+/* The rows of one curve of one record: they are consecutive, so a plot clause reads
+ * them with `every ::first::last` instead of testing every row of $DATA. */
+typedef struct {
+    int record;
+    const char *curve;
+    long first, last; /* 0-based data rows (the TSV header is not in $DATA) */
+} span;
+
 typedef struct {
     FILE *tsv;
     int record;
     const char *label;
     vx_range y[PANELS];
     vx_range echo_peaks; /* each echo curve's highest level: all must stay in view */
+    long rows;
+    span *spans;
+    int nspans, cap;
+    int failed; /* out of memory */
 } writer;
 
 static void row(writer *w, int panel, const char *curve, double x, double y)
 {
     fprintf(w->tsv, "%d\t%s\t%s\t%.9g\t%.9g\n", w->record, w->label, curve, x, y);
     vx_range_add(&w->y[panel], y);
+    span *last = w->nspans ? &w->spans[w->nspans - 1] : NULL;
+    if (last && last->record == w->record && !strcmp(last->curve, curve)) {
+        last->last = w->rows++;
+        return;
+    }
+    if (w->nspans == w->cap) {
+        span *grown = realloc(w->spans, sizeof *grown * (size_t)(w->cap = w->cap ? 2 * w->cap : 64));
+        if (!grown) {
+            w->failed = 1, w->nspans = 0;
+            return;
+        }
+        w->spans = grown;
+    }
+    w->spans[w->nspans++] = (span){w->record, curve, w->rows, w->rows};
+    w->rows++;
 }
 
 static double log_freq(int i) { return 20.0 * pow(1000.0, (double)i / (FREQS - 1)); }
@@ -79,12 +106,15 @@ static void fdn_rows(writer *w, const vx_fx *fx)
 }
 
 /* One clause of a plot command: the rows of curve for record r, in record r's colour,
- * with title (NULL: none). */
-static void clause(FILE *gp, int first, int r, const char *curve, const char *style,
-                   const char *title)
+ * with title (NULL: none). Every curve has rows. */
+static void clause(FILE *gp, const writer *w, int first, int r, const char *curve,
+                   const char *style, const char *title)
 {
-    fprintf(gp, "%s$DATA using ($1 == %d && strcol(3) eq '%s' ? $4 : NaN):5 %s lc %d ",
-            first ? "plot " : ", ", r, curve, style, r + 1);
+    const span *sp = w->spans;
+    while (sp->record != r || strcmp(sp->curve, curve))
+        sp++;
+    fprintf(gp, "%s$DATA every ::%ld::%ld using 4:5 %s lc %d ", first ? "plot " : ", ",
+            sp->first, sp->last, style, r + 1);
     if (title) {
         fputs("title ", gp);
         vx_fig_quote(gp, title);
@@ -101,17 +131,18 @@ static void panel(FILE *gp, const char *title, const char *xlabel, const char *y
 
 /* The panels' commands for n records with labels; y ranges from the rows; comp_x the
  * static curve's input span. */
-static void script(FILE *gp, const char *const *labels, const vx_fx *fxs, int n,
-                   const vx_range *y, vx_range echo_peaks, double comp_lo, double comp_hi)
+static void script(FILE *gp, const writer *w, const char *const *labels, const vx_fx *fxs,
+                   int n, double comp_lo, double comp_hi)
 {
+    const vx_range *y = w->y;
     fputs("set datafile separator '\\t'\nset grid\nset key top left box opaque font ',8'\n"
           "set multiplot layout 3,2 title 'What the presets do'\n", gp);
     panel(gp, "EQ: the six bands (dashed) and their sum", "frequency (Hz)", "gain (dB)", 1);
     vx_range_set(gp, "y", y[P_EQ], 6);
     for (int r = 0; r < n; r++) {
-        clause(gp, r == 0, r, "eq", "with lines lw 2", labels[r]);
+        clause(gp, w, r == 0, r, "eq", "with lines lw 2", labels[r]);
         for (int b = 0; b < VX_PEQ_BANDS; b++)
-            clause(gp, 0, r, peq_names[b], "with lines dt 2 lw 1", NULL);
+            clause(gp, w, 0, r, peq_names[b], "with lines dt 2 lw 1", NULL);
     }
     fputs("\nset key bottom right\n", gp);
     panel(gp, "Compressor/expander static curve (thresholds: o compressor, x expander)",
@@ -119,9 +150,9 @@ static void script(FILE *gp, const char *const *labels, const vx_fx *fxs, int n,
     fprintf(gp, "set xrange [%g:%g]\n", comp_lo, comp_hi);
     vx_range_set(gp, "y", y[P_COMP], 6);
     for (int r = 0; r < n; r++) {
-        clause(gp, r == 0, r, "comp", "with lines lw 2", NULL);
-        clause(gp, 0, r, "comp.cmp_th", "with points pt 6 ps 1.5", NULL);
-        clause(gp, 0, r, "comp.exp_th", "with points pt 2 ps 1.5", NULL);
+        clause(gp, w, r == 0, r, "comp", "with lines lw 2", NULL);
+        clause(gp, w, 0, r, "comp.cmp_th", "with points pt 6 ps 1.5", NULL);
+        clause(gp, w, 0, r, "comp.exp_th", "with points pt 2 ps 1.5", NULL);
     }
     fputs(", x with lines dt 2 lc 'gray' title 'output = input'\nset key top right\n", gp);
     panel(gp, "Delay echoes below the low-pass (solid left, dashed right)", "time (ms)", "level (dB)", 0);
@@ -131,7 +162,7 @@ static void script(FILE *gp, const char *const *labels, const vx_fx *fxs, int n,
     /* echoes fall geometrically: show 100 dB under the top, or down to the weakest
      * curve's first echoes */
     vx_range echo = y[P_ECHO];
-    echo.lo = fmax(echo.lo, fmin(echo.hi - 100, echo_peaks.lo - 10));
+    echo.lo = fmax(echo.lo, fmin(echo.hi - 100, w->echo_peaks.lo - 10));
     vx_range_set(gp, "y", echo, 6);
     for (int r = 0; r < n; r++) {
         const vx_fx *fx = &fxs[r];
@@ -139,14 +170,14 @@ static void script(FILE *gp, const char *const *labels, const vx_fx *fxs, int n,
         snprintf(title, sizeof title, "%.0f ms, feedback %.2f, gain %.3g, pans %+.0f/%+.0f",
                  fx->delay.time_ms, fx->delay.feedback, fx->delay.gain,
                  200 * fx->delay.odd_pan - 100, 200 * fx->delay.even_pan - 100);
-        clause(gp, r == 0, r, "delay.left", "with linespoints pt 7 ps 0.6", title);
-        clause(gp, 0, r, "delay.right", "with linespoints dt 2 pt 6 ps 0.6", NULL);
+        clause(gp, w, r == 0, r, "delay.left", "with linespoints pt 7 ps 0.6", title);
+        clause(gp, w, 0, r, "delay.right", "with linespoints dt 2 pt 6 ps 0.6", NULL);
     }
     fputs("\nunset key\n", gp);
     panel(gp, "Delay feedback low-pass (one pass)", "frequency (Hz)", "gain (dB)", 1);
     vx_range_set(gp, "y", y[P_LPF], 6);
     for (int r = 0; r < n; r++)
-        clause(gp, r == 0, r, "delay.lpf", "with lines lw 2", NULL);
+        clause(gp, w, r == 0, r, "delay.lpf", "with lines lw 2", NULL);
     fputs("\n", gp);
     panel(gp, "FDN reverb time", "frequency (Hz)", "T60 (s)", 0);
     fprintf(gp, "set xrange [0:%g]\n", VX_FS / 2);
@@ -154,12 +185,12 @@ static void script(FILE *gp, const char *const *labels, const vx_fx *fxs, int n,
     vx_range_add(&lo_t60, 0);
     vx_range_set(gp, "y", lo_t60, 1);
     for (int r = 0; r < n; r++)
-        clause(gp, r == 0, r, "fdn.t60", "with lines lw 2", NULL);
+        clause(gp, w, r == 0, r, "fdn.t60", "with lines lw 2", NULL);
     fputs("\n", gp);
     panel(gp, "FDN output EQ", "frequency (Hz)", "gain (dB)", 1);
     vx_range_set(gp, "y", y[P_FDNEQ], 6);
     for (int r = 0; r < n; r++)
-        clause(gp, r == 0, r, "fdn.eq", "with lines lw 2", NULL);
+        clause(gp, w, r == 0, r, "fdn.eq", "with lines lw 2", NULL);
     fputs("\nunset multiplot\n", gp);
 }
 
@@ -198,7 +229,8 @@ int vx_fig_response(const vx_fig_set *sets, int nsets, FILE *tsv, FILE *gp, vx_e
         delay_rows(&w, &fxs[r]);
         fdn_rows(&w, &fxs[r]);
     }
-    script(gp, labels, fxs, n, w.y, w.echo_peaks, lo, hi);
-    free(fxs), free(labels);
-    return 0;
+    if (!w.failed)
+        script(gp, &w, labels, fxs, n, lo, hi);
+    free(fxs), free(labels), free(w.spans);
+    return w.failed ? vx_err_set(e, "out of memory") : 0;
 }
