@@ -154,8 +154,8 @@ static void script(FILE *gp, const writer *w, const char *const *labels, const v
         clause(gp, w, 0, r, "comp.cmp_th", "with points pt 6 ps 1.5", NULL);
         clause(gp, w, 0, r, "comp.exp_th", "with points pt 2 ps 1.5", NULL);
     }
-    fputs(", x with lines dt 2 lc 'gray' title 'output = input'\nset key top right\n", gp);
-    panel(gp, "Delay echoes below the low-pass (solid left, dashed right)", "time (ms)", "level (dB)", 0);
+    fputs(", x with lines dt 2 lc 'gray' title 'output = input'\nset key bottom left\n", gp);
+    panel(gp, "Delay echoes where the low-pass passes (solid left, dashed right)", "time (ms)", "level (dB)", 0);
     vx_range set_x = VX_RANGE_EMPTY;
     vx_range_add(&set_x, 0), vx_range_add(&set_x, VX_DELAY_LEN / VX_FS * 1000);
     vx_range_set(gp, "x", set_x, 1);

@@ -5,13 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The legend label of a record: "track", else "id", else where it was read. */
+/* The legend label of a record: "track", else "id", else where it was read; then " #N"
+ * with its "index" in a published set (Internal's tracks are anonymised to a few names). */
 static void record_label(const cJSON *rec, const char *where, char *label)
 {
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(rec, "track");
+    const cJSON *index = cJSON_GetObjectItemCaseSensitive(rec, "index");
     if (!cJSON_IsString(t))
         t = cJSON_GetObjectItemCaseSensitive(rec, "id");
-    snprintf(label, VX_FIG_LABEL, "%s", cJSON_IsString(t) ? t->valuestring : where);
+    int n = snprintf(label, VX_FIG_LABEL, "%s", cJSON_IsString(t) ? t->valuestring : where);
+    if (cJSON_IsNumber(index) && n >= 0 && n < VX_FIG_LABEL)
+        snprintf(label + n, VX_FIG_LABEL - (size_t)n, " #%g", index->valuedouble);
 }
 
 static void add_dataset(vx_fig_set *set, const cJSON *rec)

@@ -99,8 +99,9 @@ static void script(FILE *gp, const group *gr, int nsets, int ngroups, const vx_p
     fputs("\nset format x '%g'\nset format y ''\nunset ylabel\nset xlabel 'share of set'\n"
           "set lmargin at screen 0.74\nset rmargin at screen 0.95\nset bmargin at screen 0.08\n"
           "set tmargin at screen 0.72\n", gp);
-    fprintf(gp, "set xrange [0:%.9g]\nset yrange [%.9g:%.9g]\nset xtics %.2g\n", peak_b * 1.1, rb.lo, rb.hi,
-            peak_b / 2);
+    /* no tic at 0, where it would run into the main panel's last one */
+    fprintf(gp, "set xrange [0:%.9g]\nset yrange [%.9g:%.9g]\nset xtics (%.2g, %.2g)\n", peak_b * 1.1,
+            rb.lo, rb.hi, peak_b / 2, peak_b);
     sep = "plot ";
     for (int s = 0; s < nsets; s++, sep = ", ")
         if (gr[s].set->n)
