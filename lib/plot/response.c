@@ -123,6 +123,14 @@ static void clause(FILE *gp, const writer *w, int first, int r, const char *curv
     }
 }
 
+/* A plot command of one curve for each of n records, untitled. */
+static void every_record(FILE *gp, const writer *w, int n, const char *curve)
+{
+    for (int r = 0; r < n; r++)
+        clause(gp, w, r == 0, r, curve, "with lines lw 2", NULL);
+    fputs("\n", gp);
+}
+
 static void panel(FILE *gp, const char *title, const char *xlabel, const char *ylabel, int logx)
 {
     fprintf(gp, "set title '%s'\nset xlabel '%s'\nset ylabel '%s'\n%s", title, xlabel, ylabel,
@@ -176,22 +184,17 @@ static void script(FILE *gp, const writer *w, const char *const *labels, const v
     fputs("\nunset key\n", gp);
     panel(gp, "Delay feedback low-pass (one pass)", "frequency (Hz)", "gain (dB)", 1);
     vx_range_set(gp, "y", y[P_LPF], 6);
-    for (int r = 0; r < n; r++)
-        clause(gp, w, r == 0, r, "delay.lpf", "with lines lw 2", NULL);
-    fputs("\n", gp);
+    every_record(gp, w, n, "delay.lpf");
     panel(gp, "FDN reverb time", "frequency (Hz)", "T60 (s)", 0);
     fprintf(gp, "set xrange [0:%g]\n", VX_FS / 2);
     vx_range lo_t60 = y[P_T60];
     vx_range_add(&lo_t60, 0);
     vx_range_set(gp, "y", lo_t60, 1);
-    for (int r = 0; r < n; r++)
-        clause(gp, w, r == 0, r, "fdn.t60", "with lines lw 2", NULL);
-    fputs("\n", gp);
+    every_record(gp, w, n, "fdn.t60");
     panel(gp, "FDN output EQ", "frequency (Hz)", "gain (dB)", 1);
     vx_range_set(gp, "y", y[P_FDNEQ], 6);
-    for (int r = 0; r < n; r++)
-        clause(gp, w, r == 0, r, "fdn.eq", "with lines lw 2", NULL);
-    fputs("\nunset multiplot\n", gp);
+    every_record(gp, w, n, "fdn.eq");
+    fputs("unset multiplot\n", gp);
 }
 
 int vx_fig_response(const vx_fig_set *sets, int nsets, FILE *tsv, FILE *gp, vx_err *e)
