@@ -33,9 +33,9 @@ LIBVX    = $(BUILD)/libvx.a
 
 DEBIAN_PKGS = build-essential pkg-config libsndfile1-dev libkissfft-dev libcjson-dev \
 	liblapacke-dev liblapack-dev libfftw3-dev libyaml-dev jq bats bats-assert bats-support sox \
-	clang libclang-rt-14-dev
+	clang libclang-rt-14-dev gnuplot-nox libxml2-utils
 
-.PHONY: all deps check sanitize bench demo install clean presets bin-links fuzz
+.PHONY: all deps check sanitize bench demo figures install clean presets bin-links fuzz
 all: $(TOOLS) bin-links
 
 # bin/ links to the tools of the last normal build (KissFFT or FFTW) so that users and the
@@ -112,6 +112,11 @@ bench: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh pipelines/demo.sh
+
+# The paper's figures from the shipped presets, into out/figures/ (FIGURE_FORMAT=svg|pdf).
+figures: deps
+	@$(MAKE) --no-print-directory all
+	@VX_BIN=$(CURDIR)/$(BUILD)/bin sh pipelines/figures.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

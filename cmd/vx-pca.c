@@ -12,13 +12,14 @@
 #include "rng.h"
 #include "stats/corr.h"
 #include "stats/gauss.h"
+#include "stats/nearest.h"
 #include "stats/normality.h"
 #include "stats/pca.h"
 #include "stats/prior.h"
 #include "stats/rows.h"
 
 static const char usage[] =
-    "vx-pca [project|sample|traverse|spearman|royston|logpdf] [OPTIONS] [FILE...]";
+    "vx-pca [project|sample|traverse|spearman|royston|logpdf|nearest] [OPTIONS] [FILE...]";
 static const char help[] =
     "Principal components of a gaussian record (vx-gauss) and what they are for. Every\n"
     "output is NDJSON with a \"type\". GAUSSIAN is -g FILE, else the FILE operand or\n"
@@ -34,33 +35,40 @@ static const char help[] =
     "  vx-pca spearman [--groups] [PRESETS]  rank correlation of the 130 values\n"
     "  vx-pca royston [-g GAUSSIAN] [-p P] [PRESETS]\n"
     "                                        Royston's test on P whitened components\n"
-    "  vx-pca logpdf -g GAUSSIAN [PRESETS]   Gaussian log-density of each preset\n\n"
+    "  vx-pca logpdf -g GAUSSIAN [PRESETS]   Gaussian log-density of each preset\n"
+    "  vx-pca nearest [-n COUNT] --set SET [-g GAUSSIAN] [RECORDS]\n"
+    "                                        the presets of SET nearest to each record\n"
+    "                                        (Mahalanobis distance; GAUSSIAN default:\n"
+    "                                        standard input)\n\n"
     "  -g, --gaussian FILE    the gaussian record\n"
     "  -k, --components K     components to write or score (default: all usable)\n"
-    "  -n, --count COUNT      presets to draw (default 1)\n"
+    "  -n, --count COUNT      presets to draw (default 1), or to list (nearest: 5)\n"
+    "      --set FILE         nearest: the preset set searched\n"
     "      --seed S           random seed of sample (default 0)\n"
     "  -c, --component K      component to traverse, 1 = largest (default 1)\n"
     "  -s, --sigmas LIST      standard deviations to visit (default -3,-1,0,1,3)\n"
     "      --groups           spearman: mean |rho| per pair of effects instead\n"
     "  -p, --variables P      royston: whitened components tested (default: all usable)\n"
     "  -r, --rows LIST        only preset records at these 0-based positions, e.g. 0-9,12\n"
+    "                         (nearest: of the set; so -x and -t)\n"
     "  -x, --exclude PATTERN  drop presets whose dry path contains PATTERN\n"
     "  -t, --train            only presets marked \"train\": true\n"
     "  -o, --output FILE      write to FILE (default: standard output)\n"
     "      --help, --version\n";
 
-enum mode { PCA, PROJECT, SAMPLE, TRAVERSE, SPEARMAN, ROYSTON, LOGPDF, NMODES };
+enum mode { PCA, PROJECT, SAMPLE, TRAVERSE, SPEARMAN, ROYSTON, LOGPDF, NEAREST, NMODES };
 
-/* Each mode's name and the options it takes (short letters; S = --seed, G = --groups). */
+/* Each mode's name and the options it takes (short letters; S = --seed, G = --groups,
+ * E = --set). */
 static const struct {
     const char *name, *options;
 } modes[NMODES] = {{"", "gko"},         {"project", "gkorxt"}, {"sample", "gnSo"},
                    {"traverse", "gcso"}, {"spearman", "Gorxt"}, {"royston", "gporxt"},
-                   {"logpdf", "gorxt"}};
+                   {"logpdf", "gorxt"},  {"nearest", "gnEorxt"}};
 
 typedef struct {
     enum mode mode;
-    const char *gaussian, *output, *sigmas;
+    const char *gaussian, *output, *sigmas, *set;
     long k, count, component, variables;
     unsigned long long seed;
     int groups;
@@ -323,6 +331,74 @@ static void royston(const settings *s, FILE *out)
     vx_gauss_free(g);
 }
 
+/* The name of a query record in the output: its "track", else "id", else where it was. */
+static cJSON *query_name(const cJSON *rec, const char *where)
+{
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(rec, "track");
+    if (!cJSON_IsString(t))
+        t = cJSON_GetObjectItemCaseSensitive(rec, "id");
+    return cJSON_CreateString(cJSON_IsString(t) ? t->valuestring : where);
+}
+
+/* For each query record, the count presets of the set nearest to it: "nearest" records
+ * with the set preset's fields, the query's name, rank (1 = nearest) and distance. */
+static void nearest(const settings *s, FILE *out)
+{
+    vx_gauss *g = load_gaussian(s->gaussian);
+    vx_pca *p = decompose(g, s->gaussian);
+    vx_err e;
+    vx_rows *set = vx_rows_open(&s->set, 1, &s->sel, &e);
+    if (!set)
+        vx_die_err(&e);
+    long n = 0, cap = 0;
+    double raw[VX_NRAW], *x = NULL, *q = malloc(sizeof *q * g->dim);
+    cJSON **recs = NULL, *rec;
+    int got;
+    while ((got = vx_rows_next(set, &rec, raw, &e)) == 1) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 256;
+            x = realloc(x, sizeof *x * (size_t)cap * g->dim);
+            recs = realloc(recs, sizeof *recs * (size_t)cap);
+            if (!x || !recs)
+                vx_die(VX_EXIT_DATA, "out of memory");
+        }
+        vx_mask_pick(g->mask, raw, x + (size_t)n * g->dim);
+        recs[n++] = rec;
+    }
+    if (got < 0)
+        vx_die_err(&e);
+    vx_rows_close(set);
+    if (n == 0)
+        vx_die(VX_EXIT_DATA, "%s: no preset selected to search", s->set);
+    long *index = malloc(sizeof *index * (size_t)s->count);
+    double *dist = malloc(sizeof *dist * (size_t)s->count);
+    vx_rows *queries = vx_rows_open(s->inputs, s->ninputs, NULL, &e);
+    if (!q || !index || !dist || !queries)
+        vx_die(VX_EXIT_DATA, "%s", queries ? "out of memory" : e.msg);
+    while ((got = vx_rows_next(queries, &rec, raw, &e)) == 1) {
+        vx_mask_pick(g->mask, raw, q);
+        long m = vx_nearest(p, q, x, n, s->count, index, dist, &e);
+        if (m < 0)
+            vx_die_err(&e);
+        for (long i = 0; i < m; i++) {
+            cJSON *hit = retype(cJSON_Duplicate(recs[index[i]], 1), "nearest");
+            cJSON_AddItemToObject(hit, "query", query_name(rec, vx_rows_where(queries)));
+            cJSON_AddNumberToObject(hit, "rank", (double)(i + 1));
+            cJSON_AddNumberToObject(hit, "distance", dist[i]);
+            emit(out, hit);
+        }
+        cJSON_Delete(rec);
+    }
+    if (got < 0)
+        vx_die_err(&e);
+    vx_rows_close(queries);
+    for (long i = 0; i < n; i++)
+        cJSON_Delete(recs[i]);
+    free(recs), free(x), free(q), free(index), free(dist);
+    vx_pca_free(p);
+    vx_gauss_free(g);
+}
+
 static void components_record(const settings *s, FILE *out)
 {
     vx_gauss *g = load_gaussian(s->gaussian);
@@ -349,6 +425,25 @@ static void check_sigmas(const char *list)
     }
 }
 
+/* nearest: the gaussian is -g or standard input, the queries the operands or standard
+ * input, the set --set; at most one of them from standard input. */
+static settings nearest_inputs(settings s)
+{
+    if (!s.set)
+        vx_usage_error(usage, "nearest needs the preset set to search: --set FILE");
+    if (s.count < 1)
+        vx_usage_error(usage, "-n: nearest lists at least 1 preset");
+    if (!s.gaussian)
+        s.gaussian = "-";
+    int stdin_users = !strcmp(s.gaussian, "-") + !strcmp(s.set, "-") + (s.ninputs == 0);
+    for (int i = 0; i < s.ninputs; i++)
+        stdin_users += !strcmp(s.inputs[i], "-");
+    if (stdin_users > 1)
+        vx_usage_error(usage, "nearest: only one of the gaussian (-g), the set (--set) and the "
+                              "records may come from standard input");
+    return s;
+}
+
 static settings parse(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -358,9 +453,10 @@ static settings parse(int argc, char **argv)
         {"groups", no_argument, 0, 'G'},          {"variables", required_argument, 0, 'p'},
         {"rows", required_argument, 0, 'r'},      {"exclude", required_argument, 0, 'x'},
         {"train", no_argument, 0, 't'},           {"output", required_argument, 0, 'o'},
+        {"set", required_argument, 0, 'E'},
         {"help", no_argument, 0, 'h'},            {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
-    settings s = {.output = "-", .sigmas = "-3,-1,0,1,3", .count = 1, .component = 1};
+    settings s = {.output = "-", .sigmas = "-3,-1,0,1,3", .count = -1, .component = 1};
     int shift = 0;
     for (int m = 1; m < NMODES && argc > 1; m++)
         if (!strcmp(argv[1], modes[m].name))
@@ -385,6 +481,7 @@ static settings parse(int argc, char **argv)
         case 'g': s.gaussian = optarg; break;
         case 'k': s.k = vx_cli_long("-k", optarg, 1, 100000, usage); break;
         case 'n': s.count = vx_cli_long("-n", optarg, 0, 1000000000L, usage); break;
+        case 'E': s.set = optarg; break;
         case 'S': s.seed = (unsigned long long)vx_cli_long("--seed", optarg, 0, 0x7fffffffffffffffL, usage); break;
         case 'c': s.component = vx_cli_long("-c", optarg, 1, 100000, usage); break;
         case 's': check_sigmas(optarg), s.sigmas = optarg; break;
@@ -402,6 +499,10 @@ static settings parse(int argc, char **argv)
     }
     s.inputs = (const char *const *)argv + optind;
     s.ninputs = argc - optind;
+    if (s.count < 0)
+        s.count = s.mode == NEAREST ? 5 : 1;
+    if (s.mode == NEAREST)
+        return nearest_inputs(s);
     int reads_presets = s.mode == PROJECT || s.mode == SPEARMAN || s.mode == ROYSTON || s.mode == LOGPDF;
     if (!reads_presets) {
         /* the gaussian is -g or the one operand */
@@ -433,6 +534,7 @@ int main(int argc, char **argv)
     case TRAVERSE: traverse(&s, out); break;
     case SPEARMAN: spearman(&s, out); break;
     case ROYSTON: royston(&s, out); break;
+    case NEAREST: nearest(&s, out); break;
     case NMODES: break;
     }
     vx_out_close(out);

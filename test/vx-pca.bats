@@ -239,3 +239,54 @@ eig_dev() {
     assert_failure 2
     assert_line --index 1 --partial "usage: vx-pca"
 }
+
+@test "nearest: the closest presets in the Mahalanobis distance logpdf measures, nearest first" {
+    sed -n 5p "$MDB" > q.ndjson
+    vx-pca nearest -n 5 --set "$INT" -t q.ndjson < "$TOP/presets/internal-gaussian.json" > near.ndjson
+    [ "$(wc -l < near.ndjson)" -eq 5 ]
+    run jq -r '[.type, .rank, .query] | @tsv' near.ndjson
+    assert_line --index 0 "$(printf 'nearest\t1\tBrandonWebster_DontHearAThing_STEM_02')"
+    jq -e -s '[.[].distance] | . == sort and .[0] > 0' near.ndjson
+    # every distance is sqrt(d2) of logpdf with the Gaussian's mean moved to that preset
+    # (a Cholesky solve, independent of the eigenvectors nearest uses); all are training presets
+    for i in 0 4; do
+        idx=$(jq -s ".[$i].index" near.ndjson)
+        jq -c --argjson k "$idx" 'select(.index == $k)' "$INT" > p.ndjson
+        jq -e '.train' p.ndjson
+        jq -c --slurpfile p p.ndjson '.mask as $m | .mean = [range(151) | select($m[.]) | $p[0].raw[.]]' \
+            "$TOP/presets/internal-gaussian.json" > moved.json
+        ref=$(vx-pca logpdf -g moved.json q.ndjson | jq '.d2 | sqrt')
+        got=$(jq -s ".[$i].distance" near.ndjson)
+        awk -v a="$got" -v b="$ref" 'BEGIN { d = (a - b) / b; exit !(d * d < 1e-18) }' || fail "rank $i: $got, logpdf: $ref"
+    done
+    # no training preset outside the five is nearer than the fifth
+    far=$(jq -s '.[4].distance' near.ndjson)
+    n=$(vx-pca nearest -n 400 --set "$INT" -t q.ndjson < "$TOP/presets/internal-gaussian.json" | jq -s --argjson f "$far" '[.[] | select(.distance <= $f)] | length')
+    [ "$n" -eq 5 ]
+}
+
+@test "nearest: a preset of the set is its own nearest, at distance 0, with the MedleyDB Gaussian too" {
+    sed -n 3p "$MDB" > q.ndjson
+    run sh -c "vx-pca nearest -n 2 -g '$TOP/presets/medleydb-gaussian.json' --set '$MDB' < q.ndjson | jq -c '[.rank, .index, .distance]'"
+    assert_success
+    assert_line --index 0 "[1,2,0]"
+    [ "${#lines[@]}" -eq 2 ]
+}
+
+@test "nearest: its inputs and count are checked" {
+    sed -n 1p "$MDB" > q.ndjson
+    run vx-pca nearest q.ndjson < "$TOP/presets/internal-gaussian.json"
+    assert_failure 2
+    assert_output --partial "--set FILE"
+    run vx-pca nearest --set "$MDB" < q.ndjson
+    assert_failure 2
+    assert_output --partial "only one of the gaussian"
+    run vx-pca nearest -n 0 --set "$MDB" q.ndjson < "$TOP/presets/internal-gaussian.json"
+    assert_failure 2
+    run vx-pca nearest --set "$MDB" --seed 3 q.ndjson < "$TOP/presets/internal-gaussian.json"
+    assert_failure 2
+    assert_output --partial "--seed does not apply to mode nearest"
+    run vx-pca nearest --set "$MDB" -r 80 q.ndjson < "$TOP/presets/internal-gaussian.json"
+    assert_failure 1
+    assert_output --partial "past the last record"
+}

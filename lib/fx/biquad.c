@@ -101,6 +101,15 @@ vx_biquad vx_biquad_design(vx_bq_kind kind, double gain_db, double freq_hz, doub
     return (vx_biquad){p[0] / p[3], p[1] / p[3], p[2] / p[3], p[4] / p[3], p[5] / p[3]};
 }
 
+double vx_biquad_mag_db(const vx_biquad *f, double freq_hz, double fs)
+{
+    /* B(z) = b0 + b1 z^-1 + b2 z^-2 with z^-k = cos(k w) - j sin(k w); A likewise */
+    double w = 2 * M_PI * freq_hz / fs, c1 = cos(w), s1 = sin(w), c2 = cos(2 * w), s2 = sin(2 * w);
+    double br = f->b0 + f->b1 * c1 + f->b2 * c2, bi = -(f->b1 * s1 + f->b2 * s2);
+    double ar = 1 + f->a1 * c1 + f->a2 * c2, ai = -(f->a1 * s1 + f->a2 * s2);
+    return 10 * log10((br * br + bi * bi) / (ar * ar + ai * ai));
+}
+
 void vx_biquad_design_jacobian(vx_bq_kind kind, double gain_db, double freq_hz, double q,
                                double fs, vx_biquad jac[3])
 {

@@ -20,6 +20,10 @@ typedef struct {
  * Shelves take Q as given (DiffVox passes its fixed 0.707). */
 vx_biquad vx_biquad_design(vx_bq_kind kind, double gain_db, double freq_hz, double q, double fs);
 
+/* Magnitude response in dB, 20 log10 |B(z) / A(z)| at z = e^(j 2 pi freq_hz / fs), of the
+ * coefficients f (what filtering with them does to a sinusoid of freq_hz Hz). */
+double vx_biquad_mag_db(const vx_biquad *f, double freq_hz, double fs);
+
 /* Filter n samples from zero state (transposed direct form II, double state).
  * y may be the same array as x. */
 void vx_biquad_filter(const vx_biquad *f, const float *x, float *y, size_t n);

@@ -145,16 +145,32 @@ static inline double detector_step(double alpha, double P, double e)
     return alpha * s - (alpha - 1) * P; /* torchlpc: y = x - a y[-1], a = alpha-1 */
 }
 
-/* Static curve (spec §5.2): the target gain f for power P, its level L (dB) and which
- * branch is active. */
+/* Static curve (spec §5.2) in dB at level L dB: min(0, cs (ct - L), es (et - L)) with the
+ * slopes cs = 1 - 1/CR, es = 1 - 1/ER; *flag (if not NULL) gets the active branch. */
+static inline double curve_db(double cs, double ct, double es, double et, double L,
+                              unsigned char *flag)
+{
+    double gc = cs * (ct - L), ge = es * (et - L);
+    double m = gc <= ge ? gc : ge;
+    if (flag)
+        *flag = m < 0 ? (gc <= ge ? FLAG_COMP : FLAG_EXP) : 0;
+    return m < 0 ? m : 0.0;
+}
+
+/* The static curve for power P: the target gain f, its level L (dB) and which branch is
+ * active. */
 static inline double curve_gain(const vx_comp *c, double P, double *level, unsigned char *flag)
 {
     double L = 20.0 * log10(sqrt(P));
-    double gc = c->cs * (c->ct - L), ge = c->es * (c->et - L);
-    double m = gc <= ge ? gc : ge;
+    double m = curve_db(c->cs, c->ct, c->es, c->et, L, flag);
     *level = L;
-    *flag = m < 0 ? (gc <= ge ? FLAG_COMP : FLAG_EXP) : 0;
     return m < 0 ? exp(m * (M_LN10 / 20.0)) : 1.0; /* 10^(g/20) */
+}
+
+double vx_comp_curve_db(const vx_fx *fx, double level_db)
+{
+    return curve_db(1 - 1 / fx->comp.cmp_ratio, fx->comp.cmp_th_db, 1 - 1 / fx->comp.exp_ratio,
+                    fx->comp.exp_th_db, level_db, NULL);
 }
 
 /* Smoothing step (spec §5.3): from gain g towards f, attack when falling. */

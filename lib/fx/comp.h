@@ -36,6 +36,10 @@ int vx_comp_forward(vx_comp *c, const vx_fx *fx, const float *e, float *y, size_
  * lookahead_ms gets the derivative of the sinc taps (spec §5.4) through l = ms*0.001*fs. */
 void vx_comp_backward(vx_comp *c, const float *gy, float *ge, vx_fx *gfx);
 
+/* The static curve (spec §5.2) of fx->comp: the gain in dB (<= 0) the compressor/expander
+ * aims at for a detector level of level_db dB, before smoothing and make-up. */
+double vx_comp_curve_db(const vx_fx *fx, double level_db);
+
 /* Streaming form, block by block with bounded memory: the same maths as vx_comp_forward
  * over the concatenated input (the lookahead's right padding happens at
  * vx_comp_stream_finish). Output trails input by up to block + 661 samples. */

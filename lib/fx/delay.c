@@ -171,15 +171,22 @@ static void spectrum(vx_delay *d, const double *x, int j)
     vx_fft_forward(d->plan, d->fbuf[j], d->cbuf[j]);
 }
 
+int vx_delay_echo_count(const vx_fx *fx, size_t len)
+{
+    double dly = VX_FS * fx->delay.time_ms * 0.001; /* spec §12: in this order */
+    if (!(dly >= 0) || floor(dly + 1) > (double)len)
+        return -1;
+    return (int)(len / (size_t)floor(dly + 1));
+}
+
 int vx_delay_forward(vx_delay *d, const vx_fx *fx, double eta, vx_delay_pulse pulse,
                      float *left, float *right, vx_err *e)
 {
     d->ready = 0;
-    d->dly = VX_FS * fx->delay.time_ms * 0.001; /* spec §12: in this order */
-    if (!(d->dly >= 0) || floor(d->dly + 1) > (double)d->len)
+    d->dly = VX_FS * fx->delay.time_ms * 0.001;
+    if ((d->n_echo = vx_delay_echo_count(fx, d->len)) < 0)
         return vx_err_set(e, "delay: time %g ms is outside [0, %g) ms", fx->delay.time_ms,
                           1000.0 * (double)d->len / VX_FS);
-    d->n_echo = (int)(d->len / (size_t)floor(d->dly + 1));
     d->fb = fx->delay.feedback;
     d->gain = fx->delay.gain;
     d->th[0] = fx->delay.odd_pan * M_PI / 2;

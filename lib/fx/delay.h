@@ -36,6 +36,10 @@ size_t vx_delay_len(const vx_delay *d);
 int vx_delay_forward(vx_delay *d, const vx_fx *fx, double eta, vx_delay_pulse pulse,
                      float *left, float *right, vx_err *e);
 
+/* N, the number of echoes a response of len samples holds for fx->delay.time_ms (spec
+ * §6a: len / floor(D + 1), D = 44100 time_ms 0.001 samples); -1 if D < 0 or D + 1 > len. */
+int vx_delay_echo_count(const vx_fx *fx, size_t len);
+
 /* Backward pass of the last forward: gl/gr[n] = d(loss)/d(left/right[n]), len floats each.
  * ADDS d(loss)/d(physical value) to grad->delay (time_ms, feedback, gain, lpf.freq_hz,
  * lpf.q, odd_pan, even_pan) and d(loss)/d(eta) to *g_eta. The time and eta gradients flow
