@@ -12,6 +12,7 @@
 #include "io/cli.h"
 #include "io/logdir.h"
 #include "io/ndjson.h"
+#include "io/pick.h"
 #include "io/tmpfile.h"
 #include "pair.h"
 #include "preset.h"
@@ -38,6 +39,8 @@ static const char help[] =
     "  -j, --threads N       threads (default: all cores)\n"
     "  -i, --init PRESET     start from this preset instead of DiffVox's initial values\n"
     "      --init-pick WHICH the preset of an --init set\n"
+    "      --fx-defaults     an --init preset given as fx may leave fields out: DiffVox's\n"
+    "                        initial values\n"
     "      --grad            print the loss, its parts and its gradient at the start, and exit\n"
     "  -o, --output FILE     write the record to FILE\n"
     "      --log-dir DIR     also write DIR/<track>/run_N/fit.json (N = 0, 1, ...)\n"
@@ -45,12 +48,13 @@ static const char help[] =
     "      --help, --version\n";
 
 enum { OPT_DRY = 256, OPT_WET, OPT_SHIFT, OPT_ASIS, OPT_LR, OPT_CHUNK, OPT_OVERLAP, OPT_INITPICK,
-       OPT_GRAD, OPT_LOGDIR };
+       OPT_GRAD, OPT_LOGDIR, OPT_FXDEF };
 
 typedef struct {
     const char *pairs, *pick, *dry, *wet, *init, *init_pick, *output, *log_dir;
     long shift;
     int has_shift, as_is, grad, quiet, threads;
+    int preset_flags; /* vx_preset_load's, for --init */
     vx_fit_settings set;
 } options;
 
@@ -64,6 +68,7 @@ static options parse(int argc, char **argv)
         {"seed", required_argument, 0, 's'}, {"chunk", required_argument, 0, OPT_CHUNK},
         {"overlap", required_argument, 0, OPT_OVERLAP}, {"threads", required_argument, 0, 'j'},
         {"init", required_argument, 0, 'i'}, {"init-pick", required_argument, 0, OPT_INITPICK},
+        {"fx-defaults", no_argument, 0, OPT_FXDEF},
         {"grad", no_argument, 0, OPT_GRAD}, {"output", required_argument, 0, 'o'},
         {"log-dir", required_argument, 0, OPT_LOGDIR}, {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
@@ -85,6 +90,7 @@ static options parse(int argc, char **argv)
         case 'j': o.threads = (int)vx_cli_long("--threads", optarg, 1, 1024, usage); break;
         case 'i': o.init = optarg; break;
         case OPT_INITPICK: o.init_pick = optarg; break;
+        case OPT_FXDEF: o.preset_flags = VX_PRESET_FX_DEFAULTS; break;
         case OPT_GRAD: o.grad = 1; break;
         case 'o': o.output = optarg; break;
         case OPT_LOGDIR: o.log_dir = optarg; break;
@@ -128,30 +134,10 @@ static cJSON *pair_record(const options *o)
             cJSON_AddNumberToObject(rec, "shift", (double)o->shift);
         return rec;
     }
-    vx_ndjson_reader *r = vx_ndjson_open(o->pairs, &e);
-    if (!r)
+    cJSON *rec;
+    if (vx_ndjson_pick(o->pairs, o->pick, "pair", &rec, NULL, 0, &e))
         vx_die_err(&e);
-    cJSON *rec = NULL, *found = NULL;
-    long index = -1;
-    if (o->pick && strspn(o->pick, "0123456789") == strlen(o->pick))
-        index = strtol(o->pick, NULL, 10);
-    int got, count = 0;
-    for (long i = 0; (got = vx_ndjson_next(r, &rec, &e)) == 1; i++, count++) {
-        const cJSON *id = cJSON_GetObjectItemCaseSensitive(rec, "id");
-        int match = !o->pick || i == index || (cJSON_IsString(id) && !strcmp(id->valuestring, o->pick));
-        if (match && !found)
-            found = rec;
-        else
-            cJSON_Delete(rec);
-    }
-    if (got < 0)
-        vx_die_err(&e);
-    vx_ndjson_close(r);
-    if (!found)
-        vx_die(VX_EXIT_DATA, "%s: %s", o->pairs, o->pick ? "no such pair" : "no pair record");
-    if (!o->pick && count > 1)
-        vx_die(VX_EXIT_DATA, "%s: holds %d pairs: choose one with -k", o->pairs, count);
-    return found;
+    return rec;
 }
 
 static const char *str_field(const cJSON *rec, const char *key, const char *src)
@@ -343,7 +329,7 @@ int main(int argc, char **argv)
     vx_err e;
     double raw[VX_NRAW];
     if (o.init) {
-        if (vx_preset_load(o.init, o.init_pick, raw, NULL, &e))
+        if (vx_preset_load(o.init, o.init_pick, o.preset_flags, raw, NULL, &e))
             vx_die_err(&e);
     } else {
         vx_fit_initial(o.set.seed, raw);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "io/cli.h"
+#include "preset.h"
 #include "stats/gauss.h"
 #include "stats/rows.h"
 
@@ -17,6 +18,8 @@ static const char help[] =
     "  -x, --exclude PATTERN  drop records whose dry path contains PATTERN\n"
     "  -t, --train            only records marked \"train\": true\n"
     "  -d, --dataset NAME     dataset name of the record (default: the records' own)\n"
+    "      --fx-defaults      presets given as fx may leave fields out: DiffVox's initial\n"
+    "                         values\n"
     "  -o, --output FILE      write to FILE (default: standard output)\n"
     "      --help, --version\n";
 
@@ -27,7 +30,8 @@ int main(int argc, char **argv)
         {"rows", required_argument, 0, 'r'},    {"exclude", required_argument, 0, 'x'},
         {"train", no_argument, 0, 't'},         {"dataset", required_argument, 0, 'd'},
         {"output", required_argument, 0, 'o'},  {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, 'V'},       {0, 0, 0, 0}};
+        {"version", no_argument, 0, 'V'},       {"fx-defaults", no_argument, 0, 'F'},
+        {0, 0, 0, 0}};
     vx_rowsel sel = {0};
     const char *dataset = NULL, *output = "-";
     vx_err e;
@@ -41,6 +45,7 @@ int main(int argc, char **argv)
             break;
         case 'x': sel.exclude = optarg; break;
         case 't': sel.train = 1; break;
+        case 'F': sel.preset_flags = VX_PRESET_FX_DEFAULTS; break;
         case 'd': dataset = optarg; break;
         case 'o': output = optarg; break;
         case 'h': vx_cli_common("--help", usage, help); break;

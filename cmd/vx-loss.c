@@ -34,6 +34,7 @@ static const char help[] =
     "                        without its leading folders, the first that exists\n"
     "      --no-process      predict with the mono dry in both channels (no preset needed)\n"
     "      --clip-q          cap the delay low-pass Q at 0.707 (loss_eval's --clip-Q)\n"
+    "      --fx-defaults     presets given as fx may leave fields out: DiffVox's initial values\n"
     "      --csv             loss_eval's CSV: track_id,stem_id,mss_lr,mss_ms,mldr_lr,mldr_ms\n"
     "  -r, --rate HZ         sample rate of a raw input stream (must be 44100)\n"
     "  -c, --channels N      channels of a raw input stream (default 2)\n"
@@ -41,12 +42,13 @@ static const char help[] =
     "  -q, --quiet           no progress, notes or summary\n"
     "      --help, --version\n";
 
-enum { OPT_ROOT = 256, OPT_NOPROC, OPT_CLIPQ, OPT_CSV };
+enum { OPT_ROOT = 256, OPT_NOPROC, OPT_CLIPQ, OPT_CSV, OPT_FXDEF };
 
 typedef struct {
     const char *eval, *root, *out, *pred, *target;
     vx_stream_fmt fmt;
     int no_process, clip_q, csv, quiet;
+    int preset_flags; /* vx_preset_parse's */
 } options;
 
 /* One track of --eval: its record and what scoring it needs. */
@@ -65,6 +67,7 @@ static options parse(int argc, char **argv)
         {"eval", required_argument, 0, 'e'}, {"root", required_argument, 0, OPT_ROOT},
         {"no-process", no_argument, 0, OPT_NOPROC}, {"clip-q", no_argument, 0, OPT_CLIPQ},
         {"csv", no_argument, 0, OPT_CSV}, {"rate", required_argument, 0, 'r'},
+        {"fx-defaults", no_argument, 0, OPT_FXDEF},
         {"channels", required_argument, 0, 'c'}, {"output", required_argument, 0, 'o'},
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
@@ -77,6 +80,7 @@ static options parse(int argc, char **argv)
         case OPT_NOPROC: o.no_process = 1; break;
         case OPT_CLIPQ: o.clip_q = 1; break;
         case OPT_CSV: o.csv = 1; break;
+        case OPT_FXDEF: o.preset_flags = VX_PRESET_FX_DEFAULTS; break;
         case 'r':
             o.fmt.rate = (int)vx_cli_long("--rate", optarg, 1, 1000000, usage);
             raw_opts = 1;
@@ -229,7 +233,7 @@ static track *load_tracks(const options *o, size_t *n)
             if (!cJSON_HasObjectItem(rec, "raw") && !cJSON_HasObjectItem(rec, "fx"))
                 vx_die(VX_EXIT_DATA, "%s: no preset (\"raw\" or \"fx\"); --no-process scores "
                                      "the dry itself", t->where);
-            if (vx_preset_parse(rec, t->where, raw, &e))
+            if (vx_preset_parse(rec, t->where, o->preset_flags, raw, &e))
                 vx_die_err(&e);
             vx_params_to_fx(raw, o->clip_q, &t->fx);
         }

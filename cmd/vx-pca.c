@@ -53,18 +53,20 @@ static const char help[] =
     "                         (nearest: of the set; so -x and -t)\n"
     "  -x, --exclude PATTERN  drop presets whose dry path contains PATTERN\n"
     "  -t, --train            only presets marked \"train\": true\n"
+    "      --fx-defaults      presets given as fx may leave fields out: DiffVox's initial\n"
+    "                         values\n"
     "  -o, --output FILE      write to FILE (default: standard output)\n"
     "      --help, --version\n";
 
 enum mode { PCA, PROJECT, SAMPLE, TRAVERSE, SPEARMAN, ROYSTON, LOGPDF, NEAREST, NMODES };
 
 /* Each mode's name and the options it takes (short letters; S = --seed, G = --groups,
- * E = --set). */
+ * E = --set, F = --fx-defaults). */
 static const struct {
     const char *name, *options;
-} modes[NMODES] = {{"", "gko"},         {"project", "gkorxt"}, {"sample", "gnSo"},
-                   {"traverse", "gcso"}, {"spearman", "Gorxt"}, {"royston", "gporxt"},
-                   {"logpdf", "gorxt"},  {"nearest", "gnEorxt"}};
+} modes[NMODES] = {{"", "gko"},          {"project", "gkorxtF"}, {"sample", "gnSo"},
+                   {"traverse", "gcso"},  {"spearman", "GorxtF"}, {"royston", "gporxtF"},
+                   {"logpdf", "gorxtF"},  {"nearest", "gnEorxtF"}};
 
 typedef struct {
     enum mode mode;
@@ -372,7 +374,8 @@ static void nearest(const settings *s, FILE *out)
         vx_die(VX_EXIT_DATA, "%s: no preset selected to search", s->set);
     long *index = malloc(sizeof *index * (size_t)s->count);
     double *dist = malloc(sizeof *dist * (size_t)s->count);
-    vx_rows *queries = vx_rows_open(s->inputs, s->ninputs, NULL, &e);
+    vx_rowsel every = {.preset_flags = s->sel.preset_flags}; /* -r, -x, -t pick the set */
+    vx_rows *queries = vx_rows_open(s->inputs, s->ninputs, &every, &e);
     if (!q || !index || !dist || !queries)
         vx_die(VX_EXIT_DATA, "%s", queries ? "out of memory" : e.msg);
     while ((got = vx_rows_next(queries, &rec, raw, &e)) == 1) {
@@ -455,7 +458,7 @@ static settings parse(int argc, char **argv)
         {"train", no_argument, 0, 't'},           {"output", required_argument, 0, 'o'},
         {"set", required_argument, 0, 'E'},
         {"help", no_argument, 0, 'h'},            {"version", no_argument, 0, 'V'},
-        {0, 0, 0, 0}};
+        {"fx-defaults", no_argument, 0, 'F'},     {0, 0, 0, 0}};
     settings s = {.output = "-", .sigmas = "-3,-1,0,1,3", .count = -1, .component = 1};
     int shift = 0;
     for (int m = 1; m < NMODES && argc > 1; m++)
@@ -494,6 +497,7 @@ static settings parse(int argc, char **argv)
             break;
         case 'x': s.sel.exclude = optarg; break;
         case 't': s.sel.train = 1; break;
+        case 'F': s.sel.preset_flags = VX_PRESET_FX_DEFAULTS; break;
         case 'o': s.output = optarg; break;
         }
     }

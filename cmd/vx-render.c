@@ -18,6 +18,7 @@ static const char help[] =
     "stream (like sox -t f32); a stereo input is mixed to mono.\n\n"
     "  -p, --preset FILE     a preset record (JSON), or a set of them (NDJSON)\n"
     "  -k, --pick WHICH      the preset of a set: 0-based line index or track name\n"
+    "      --fx-defaults     a preset given as fx may leave fields out: DiffVox's initial values\n"
     "  -r, --rate HZ         sample rate of a raw input stream (must be 44100)\n"
     "  -c, --channels N      channels of a raw input stream (default 1)\n"
     "      --clip-q          cap the delay low-pass Q at 0.707 (DiffVox loss_eval's --clip-Q)\n"
@@ -28,12 +29,13 @@ static const char help[] =
     "  -q, --quiet           no progress messages\n"
     "      --help, --version\n";
 
-enum { OPT_CLIPQ = 256, OPT_TAIL, OPT_BLOCK, OPT_PRINT };
+enum { OPT_CLIPQ = 256, OPT_TAIL, OPT_BLOCK, OPT_PRINT, OPT_FXDEF };
 
 typedef struct {
     const char *preset, *pick, *in, *out;
     vx_stream_fmt fmt;
     int clip_q, stream, print, quiet;
+    int preset_flags; /* vx_preset_load's */
     double tail_s;
     long block;
 } options;
@@ -46,6 +48,7 @@ static options parse(int argc, char **argv)
         {"clip-q", no_argument, 0, OPT_CLIPQ}, {"tail", required_argument, 0, OPT_TAIL},
         {"stream", no_argument, 0, 's'}, {"block", required_argument, 0, OPT_BLOCK},
         {"print-params", no_argument, 0, OPT_PRINT}, {"quiet", no_argument, 0, 'q'},
+        {"fx-defaults", no_argument, 0, OPT_FXDEF},
         {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     options o = {.fmt = {44100, 1}, .block = 65536};
     int c;
@@ -60,6 +63,7 @@ static options parse(int argc, char **argv)
         case 's': o.stream = 1; break;
         case OPT_BLOCK: o.block = vx_cli_long("--block", optarg, 64, 1 << 22, usage) & ~1L; break;
         case OPT_PRINT: o.print = 1; break;
+        case OPT_FXDEF: o.preset_flags = VX_PRESET_FX_DEFAULTS; break;
         case 'q': o.quiet = 1; break;
         case 'h': vx_cli_common("--help", usage, help); break;
         case 'V': vx_cli_common("--version", usage, help); break;
@@ -164,7 +168,7 @@ int main(int argc, char **argv)
     vx_progress_quiet(o.quiet);
     vx_err e;
     double raw[VX_NRAW];
-    if (vx_preset_load(o.preset, o.pick, raw, NULL, &e))
+    if (vx_preset_load(o.preset, o.pick, o.preset_flags, raw, NULL, &e))
         vx_die_err(&e);
     if (o.print) {
         cJSON *fx = vx_preset_fx_json(raw, o.clip_q);

@@ -13,23 +13,23 @@
 #define AT_RT_INIT 9.97235e-4
 
 const vx_param_def vx_param_table[] = {
-    {"0.gain", "peak1", "gain_db", 0, 1, OFF(peq[0].gain_db), VX_MAP_IDENTITY, 0, 0, 0, VX_SHOW_AS_IS},
+    {"0.gain", "peak1", "gain_db", 0, 1, OFF(peq[0].gain_db), VX_MAP_IDENTITY, -60, 60, 0, VX_SHOW_AS_IS},
     {"0.freq", "peak1", "freq_hz", 1, 1, OFF(peq[0].freq_hz), VX_MAP_MINMAX, 33, 5400, 800, VX_SHOW_AS_IS},
     {"0.Q", "peak1", "q", 2, 1, OFF(peq[0].q), VX_MAP_MINMAX, 0.2, 20, 0.707, VX_SHOW_AS_IS},
-    {"1.gain", "peak2", "gain_db", 3, 1, OFF(peq[1].gain_db), VX_MAP_IDENTITY, 0, 0, 0, VX_SHOW_AS_IS},
+    {"1.gain", "peak2", "gain_db", 3, 1, OFF(peq[1].gain_db), VX_MAP_IDENTITY, -60, 60, 0, VX_SHOW_AS_IS},
     {"1.freq", "peak2", "freq_hz", 4, 1, OFF(peq[1].freq_hz), VX_MAP_MINMAX, 200, 17500, 4000, VX_SHOW_AS_IS},
     {"1.Q", "peak2", "q", 5, 1, OFF(peq[1].q), VX_MAP_MINMAX, 0.2, 20, 0.707, VX_SHOW_AS_IS},
-    {"2.gain", "low_shelf", "gain_db", 6, 1, OFF(peq[2].gain_db), VX_MAP_IDENTITY, 0, 0, 0, VX_SHOW_AS_IS},
+    {"2.gain", "low_shelf", "gain_db", 6, 1, OFF(peq[2].gain_db), VX_MAP_IDENTITY, -60, 60, 0, VX_SHOW_AS_IS},
     {"2.freq", "low_shelf", "freq_hz", 7, 1, OFF(peq[2].freq_hz), VX_MAP_MINMAX, 30, 200, 115, VX_SHOW_AS_IS},
-    {"3.gain", "high_shelf", "gain_db", 8, 1, OFF(peq[3].gain_db), VX_MAP_IDENTITY, 0, 0, 0, VX_SHOW_AS_IS},
+    {"3.gain", "high_shelf", "gain_db", 8, 1, OFF(peq[3].gain_db), VX_MAP_IDENTITY, -60, 60, 0, VX_SHOW_AS_IS},
     {"3.freq", "high_shelf", "freq_hz", 9, 1, OFF(peq[3].freq_hz), VX_MAP_MINMAX, 750, 8300, 6000, VX_SHOW_AS_IS},
     {"4.freq", "low_pass", "freq_hz", 10, 1, OFF(peq[4].freq_hz), VX_MAP_MINMAX, 200, 18000, 17500, VX_SHOW_AS_IS},
     {"4.Q", "low_pass", "q", 11, 1, OFF(peq[4].q), VX_MAP_MINMAX, 0.5, 10, 0.707, VX_SHOW_AS_IS},
     {"5.freq", "high_pass", "freq_hz", 12, 1, OFF(peq[5].freq_hz), VX_MAP_MINMAX, 16, 5300, 200, VX_SHOW_AS_IS},
     {"5.Q", "high_pass", "q", 13, 1, OFF(peq[5].q), VX_MAP_MINMAX, 0.5, 10, 0.707, VX_SHOW_AS_IS},
-    {"6.cmp_th", "comp", "cmp_th_db", 14, 1, OFF(comp.cmp_th_db), VX_MAP_IDENTITY, 0, 0, -18, VX_SHOW_AS_IS},
-    {"6.exp_th", "comp", "exp_th_db", 15, 1, OFF(comp.exp_th_db), VX_MAP_IDENTITY, 0, 0, -48, VX_SHOW_AS_IS},
-    {"6.make_up", "comp", "make_up_db", 16, 1, OFF(comp.make_up_db), VX_MAP_IDENTITY, 0, 0, 0, VX_SHOW_AS_IS},
+    {"6.cmp_th", "comp", "cmp_th_db", 14, 1, OFF(comp.cmp_th_db), VX_MAP_IDENTITY, -120, 20, -18, VX_SHOW_AS_IS},
+    {"6.exp_th", "comp", "exp_th_db", 15, 1, OFF(comp.exp_th_db), VX_MAP_IDENTITY, -120, 20, -48, VX_SHOW_AS_IS},
+    {"6.make_up", "comp", "make_up_db", 16, 1, OFF(comp.make_up_db), VX_MAP_IDENTITY, -60, 60, 0, VX_SHOW_AS_IS},
     {"6.lookahead", "comp", "lookahead_ms", 17, 1, OFF(comp.lookahead_ms), VX_MAP_WRAP, 0, 15, 1000.0 / 44100.0, VX_SHOW_AS_IS},
     {"6.at", "comp", "attack_ms", 18, 1, OFF(comp.attack), VX_MAP_SIGMOID, 0, 1, AT_RT_INIT, VX_SHOW_COEF_MS},
     {"6.rt", "comp", "release_ms", 19, 1, OFF(comp.release), VX_MAP_SIGMOID, 0, 1, AT_RT_INIT, VX_SHOW_COEF_MS},
@@ -44,19 +44,19 @@ const vx_param_def vx_param_table[] = {
     {"7.effects.0.eq.Q", "delay", "lpf_q", 28, 1, OFF(delay.lpf.q), VX_MAP_MINMAX, 0.5, 2, 0.707, VX_SHOW_AS_IS},
     {"7.effects.0.odd_pan.pan", "delay", "odd_pan", 29, 1, OFF(delay.odd_pan), VX_MAP_SIGMOID, 0, 1, 0.5, VX_SHOW_PAN},
     {"7.effects.0.even_pan.pan", "delay", "even_pan", 30, 1, OFF(delay.even_pan), VX_MAP_SIGMOID, 0, 1, 0.5, VX_SHOW_PAN},
-    {"7.effects.1.b", "fdn", "b", 31, 12, OFF(fdn.b), VX_MAP_IDENTITY, 0, 0, 1.0 / 6.0, VX_SHOW_AS_IS},
-    {"7.effects.1.c", "fdn", "c", 43, 12, OFF(fdn.c), VX_MAP_IDENTITY, 0, 0, 0, VX_SHOW_AS_IS},
+    {"7.effects.1.b", "fdn", "b", 31, 12, OFF(fdn.b), VX_MAP_IDENTITY, -100, 100, 1.0 / 6.0, VX_SHOW_AS_IS},
+    {"7.effects.1.c", "fdn", "c", 43, 12, OFF(fdn.c), VX_MAP_IDENTITY, -100, 100, 0, VX_SHOW_AS_IS},
     {"7.effects.1.gamma", "fdn", "gamma", 55, 49, OFF(fdn.gamma), VX_MAP_MINMAX, 0, GMAX_SENTINEL, 0.5, VX_SHOW_AS_IS},
-    {"7.effects.1.U", "fdn", "w", 104, 36, OFF(fdn.w), VX_MAP_IDENTITY, 0, 0, 0, VX_SHOW_AS_IS},
-    {"7.effects.1.eq.0.gain", "fdn_peak1", "gain_db", 140, 1, OFF(fdn.eq[0].gain_db), VX_MAP_IDENTITY, 0, 0, 0, VX_SHOW_AS_IS},
+    {"7.effects.1.U", "fdn", "w", 104, 36, OFF(fdn.w), VX_MAP_IDENTITY, -100, 100, 0, VX_SHOW_AS_IS},
+    {"7.effects.1.eq.0.gain", "fdn_peak1", "gain_db", 140, 1, OFF(fdn.eq[0].gain_db), VX_MAP_IDENTITY, -60, 60, 0, VX_SHOW_AS_IS},
     {"7.effects.1.eq.0.freq", "fdn_peak1", "freq_hz", 141, 1, OFF(fdn.eq[0].freq_hz), VX_MAP_MINMAX, 200, 2500, 800, VX_SHOW_AS_IS},
     {"7.effects.1.eq.0.Q", "fdn_peak1", "q", 142, 1, OFF(fdn.eq[0].q), VX_MAP_MINMAX, 0.1, 3, 0.707, VX_SHOW_AS_IS},
-    {"7.effects.1.eq.1.gain", "fdn_peak2", "gain_db", 143, 1, OFF(fdn.eq[1].gain_db), VX_MAP_IDENTITY, 0, 0, 0, VX_SHOW_AS_IS},
+    {"7.effects.1.eq.1.gain", "fdn_peak2", "gain_db", 143, 1, OFF(fdn.eq[1].gain_db), VX_MAP_IDENTITY, -60, 60, 0, VX_SHOW_AS_IS},
     {"7.effects.1.eq.1.freq", "fdn_peak2", "freq_hz", 144, 1, OFF(fdn.eq[1].freq_hz), VX_MAP_MINMAX, 600, 7000, 4000, VX_SHOW_AS_IS},
     {"7.effects.1.eq.1.Q", "fdn_peak2", "q", 145, 1, OFF(fdn.eq[1].q), VX_MAP_MINMAX, 0.1, 3, 0.707, VX_SHOW_AS_IS},
-    {"7.effects.1.eq.2.gain", "fdn_low_shelf", "gain_db", 146, 1, OFF(fdn.eq[2].gain_db), VX_MAP_IDENTITY, 0, 0, 0, VX_SHOW_AS_IS},
+    {"7.effects.1.eq.2.gain", "fdn_low_shelf", "gain_db", 146, 1, OFF(fdn.eq[2].gain_db), VX_MAP_IDENTITY, -60, 60, 0, VX_SHOW_AS_IS},
     {"7.effects.1.eq.2.freq", "fdn_low_shelf", "freq_hz", 147, 1, OFF(fdn.eq[2].freq_hz), VX_MAP_MINMAX, 30, 450, 115, VX_SHOW_AS_IS},
-    {"7.effects.1.eq.3.gain", "fdn_high_shelf", "gain_db", 148, 1, OFF(fdn.eq[3].gain_db), VX_MAP_IDENTITY, 0, 0, 0, VX_SHOW_AS_IS},
+    {"7.effects.1.eq.3.gain", "fdn_high_shelf", "gain_db", 148, 1, OFF(fdn.eq[3].gain_db), VX_MAP_IDENTITY, -60, 60, 0, VX_SHOW_AS_IS},
     {"7.effects.1.eq.3.freq", "fdn_high_shelf", "freq_hz", 149, 1, OFF(fdn.eq[3].freq_hz), VX_MAP_MINMAX, 1500, 16000, 8000, VX_SHOW_AS_IS},
     {"7.pan.pan", "dry", "pan", 150, 1, OFF(pan), VX_MAP_SIGMOID, 0, 1, 0.5, VX_SHOW_PAN},
 };
@@ -73,6 +73,14 @@ static double sigmoid(double x) { return 1.0 / (1.0 + exp(-x)); }
 static double range_hi(const vx_param_def *d)
 {
     return d->hi == GMAX_SENTINEL ? vx_fdn_gamma_max() : d->hi;
+}
+
+void vx_param_raw_range(const vx_param_def *d, double *lo, double *hi)
+{
+    if (d->map == VX_MAP_IDENTITY)
+        *lo = d->lo, *hi = d->hi;
+    else
+        *lo = -VX_RAW_LIMIT, *hi = VX_RAW_LIMIT;
 }
 
 double vx_map_forward(const vx_param_def *d, double x)

@@ -76,7 +76,7 @@ typedef struct {
     int count;         /* number of values (row-major) */
     size_t offset;     /* offsetof(vx_fx, first value) */
     vx_map map;
-    double lo, hi;     /* map range (MINMAX, WRAP) */
+    double lo, hi;     /* map range (MINMAX, WRAP); the value's limits (IDENTITY) */
     double init;       /* physical value at the DiffVox config's initialisation */
     vx_display display;/* how the readable "fx" record shows the value */
 } vx_param_def;
@@ -84,8 +84,17 @@ typedef struct {
 extern const vx_param_def vx_param_table[];
 extern const int vx_param_table_len;
 
+/* Raw values of the sigmoid, MinMax and wrap maps lie in [-VX_RAW_LIMIT, VX_RAW_LIMIT]:
+ * far beyond every published preset (|raw| <= 15.5), and short of the sigmoid's
+ * saturation in double (|raw| > 36.7), so that every mapped value stays strictly inside
+ * its range and the chain stays finite. Identity-mapped values have limits in the table. */
+#define VX_RAW_LIMIT 30.0
+
 /* gamma_max = 10^(-60 * 997 / (fs * 9 s) / 20) (spec §2). */
 double vx_fdn_gamma_max(void);
+
+/* The closed interval [lo, hi] a raw value of d may hold (see VX_RAW_LIMIT). */
+void vx_param_raw_range(const vx_param_def *d, double *lo, double *hi);
 
 /* Maps for one value. dy/dx is what the chain rule needs for gradients. */
 double vx_map_forward(const vx_param_def *d, double raw);

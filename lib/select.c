@@ -60,7 +60,7 @@ int vx_select_fit_read(const cJSON *rec, const char *where, vx_select_fit *f, vx
     f->terminated_by = cJSON_IsString(term) ? term->valuestring : NULL;
     if (vx_isotime_parse(fin->valuestring, what, &f->finished, e) ||
         read_losses(cJSON_GetObjectItemCaseSensitive(rec, "losses"), where, f, e) ||
-        vx_preset_parse(rec, where, f->raw, e)) {
+        vx_preset_parse(rec, where, 0, f->raw, e)) {
         vx_select_fit_free(f);
         return -1;
     }

@@ -133,7 +133,7 @@ deviation() {
     sed -n 3p "$MDB" | jq -c '.raw[5] = null' >> set.ndjson
     run vx-gauss set.ndjson
     assert_failure 1
-    assert_output "vx-gauss: set.ndjson:3: raw[5] (fx.peak2.q) is not a finite number"
+    assert_output "vx-gauss: set.ndjson:3: raw[5] (fx.peak2.q) must be a number, got null"
 
     sed -n 3p "$MDB" | jq -c 'del(.raw, .fx)' > bad.ndjson
     run vx-gauss bad.ndjson
@@ -156,7 +156,7 @@ deviation() {
     sed -n 3p "$MDB" | jq -c '.raw[7] = "x"' >> set.ndjson
     run vx-gauss -o g.json set.ndjson
     assert_failure 1
-    assert_output "vx-gauss: set.ndjson:3: raw[7] (fx.low_shelf.freq_hz) is not a finite number"
+    assert_output "vx-gauss: set.ndjson:3: raw[7] (fx.low_shelf.freq_hz) must be a number, got a string"
     [ ! -e g.json ]
     assert_no_leftovers .
     run vx-gauss -o g.json one-missing.ndjson

@@ -180,7 +180,7 @@ eig_dev() {
     sed -n 3p "$MDB" | jq -c '.raw[9] = null' >> set.ndjson
     run vx-pca project -g g.json -o s.ndjson set.ndjson
     assert_failure 1
-    assert_output "vx-pca: set.ndjson:3: raw[9] (fx.high_shelf.freq_hz) is not a finite number"
+    assert_output "vx-pca: set.ndjson:3: raw[9] (fx.high_shelf.freq_hz) must be a number, got null"
     [ ! -e s.ndjson ]
     assert_no_leftovers .
 }

@@ -37,6 +37,38 @@ vx_ndjson_reader *vx_ndjson_open(const char *path, vx_err *e)
     return r;
 }
 
+/* Appends to path[n] the dotted path of the first key that appears twice in one object
+ * of v, at any depth, and returns 1; 0 if there is none. */
+static int find_duplicate_key(const cJSON *v, char *path, size_t n)
+{
+    size_t used = strlen(path);
+    int index = 0;
+    for (const cJSON *c = v->child; c; c = c->next, index++) {
+        if (cJSON_IsObject(v)) {
+            for (const cJSON *d = v->child; d != c; d = d->next)
+                if (!strcmp(d->string, c->string)) {
+                    snprintf(path + used, n - used, "%s%s", used ? "." : "", c->string);
+                    return 1;
+                }
+            snprintf(path + used, n - used, "%s%s", used ? "." : "", c->string);
+        } else {
+            snprintf(path + used, n - used, "[%d]", index);
+        }
+        if ((cJSON_IsObject(c) || cJSON_IsArray(c)) && find_duplicate_key(c, path, n))
+            return 1;
+        path[used] = 0;
+    }
+    return 0;
+}
+
+int vx_json_check_unique_keys(const cJSON *j, const char *where, vx_err *e)
+{
+    char path[1024] = "";
+    if (find_duplicate_key(j, path, sizeof path))
+        return vx_err_set(e, "%s: duplicate key %s (each key may appear once)", where, path);
+    return 0;
+}
+
 int vx_ndjson_next(vx_ndjson_reader *r, cJSON **rec, vx_err *e)
 {
     ssize_t n;
@@ -57,6 +89,10 @@ int vx_ndjson_next(vx_ndjson_reader *r, cJSON **rec, vx_err *e)
         if (!cJSON_IsObject(j)) {
             cJSON_Delete(j);
             return vx_err_set(e, "%s: expected a JSON object (one record a line)", r->where);
+        }
+        if (vx_json_check_unique_keys(j, r->where, e)) {
+            cJSON_Delete(j);
+            return -1;
         }
         *rec = j;
         return 1;
@@ -102,6 +138,7 @@ cJSON *vx_json_read_document(const char *path, vx_err *e)
         vx_err_set(e, "%s: read error", path);
     else if (!(j = cJSON_ParseWithOpts(text, NULL, 1)))
         vx_err_set(e, "%s: not a single JSON document", path);
+
     free(text);
     return j;
 }
@@ -178,6 +215,21 @@ int vx_ndjson_write(FILE *fp, const cJSON *rec)
 {
     print_value(fp, rec);
     return fputc('\n', fp) == EOF || ferror(fp) ? -1 : 0;
+}
+
+const char *vx_json_type_name(const cJSON *j)
+{
+    if (cJSON_IsNumber(j))
+        return "a number";
+    if (cJSON_IsString(j))
+        return "a string";
+    if (cJSON_IsBool(j))
+        return cJSON_IsTrue(j) ? "true" : "false";
+    if (cJSON_IsArray(j))
+        return "an array";
+    if (cJSON_IsObject(j))
+        return "an object";
+    return "null";
 }
 
 cJSON *vx_json_float32(double v) { return cJSON_CreateNumber((double)(float)v); }

@@ -13,14 +13,24 @@ typedef struct vx_ndjson_reader vx_ndjson_reader;
 /* "-" is standard input. Returns NULL with e set when the file cannot be opened. */
 vx_ndjson_reader *vx_ndjson_open(const char *path, vx_err *e);
 /* Next record (blank lines are skipped): 1 and *rec (the caller cJSON_Deletes it),
- * 0 at the end, -1 with e = "file:line: ..." for malformed JSON or a non-object. */
+ * 0 at the end, -1 with e = "file:line: ..." for malformed JSON, a non-object or a key
+ * that appears twice in one object. */
 int vx_ndjson_next(vx_ndjson_reader *r, cJSON **rec, vx_err *e);
 /* "file:line" of the record last returned, for messages about its content. */
 const char *vx_ndjson_where(const vx_ndjson_reader *r);
 void vx_ndjson_close(vx_ndjson_reader *r);
 
-/* Whole file as one JSON value if it is one (pretty-printed is fine); NULL otherwise. */
+/* Whole file as one JSON value if it is one (pretty-printed is fine); NULL otherwise.
+ * Keys are not checked: see vx_json_check_unique_keys. */
 cJSON *vx_json_read_document(const char *path, vx_err *e);
+
+/* 0, or -1 with e = "where: duplicate key a.b" when an object of j (at any depth) has a
+ * key twice: cJSON keeps both and its look-ups return the first, so a second "raw" would
+ * be silently ignored. */
+int vx_json_check_unique_keys(const cJSON *j, const char *where, vx_err *e);
+
+/* A phrase for j's JSON type, for messages: "a number", "a string", "null", ... */
+const char *vx_json_type_name(const cJSON *j);
 
 /* Write rec compactly and a newline. Numbers are printed with the fewest digits that read
  * back exactly: at most 9 for values that are exactly float32 (%.9g), at most 17 for other

@@ -152,7 +152,7 @@ vx_gauss *vx_gauss_load(const char *path, vx_err *e)
     vx_gauss *g = NULL;
     if (!cJSON_IsObject(doc))
         vx_err_set(e, "%s: a gaussian record must be a JSON object", name);
-    else
+    else if (!vx_json_check_unique_keys(doc, name, e))
         g = vx_gauss_from_json(doc, name, e);
     cJSON_Delete(doc);
     return g;

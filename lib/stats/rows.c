@@ -119,7 +119,7 @@ int vx_rows_next(vx_rows *r, cJSON **rec, double *raw, vx_err *e)
         int keep = selected(r, *rec);
         r->position++;
         if (keep) {
-            if (vx_preset_parse(*rec, vx_ndjson_where(r->in), raw, e)) {
+            if (vx_preset_parse(*rec, vx_ndjson_where(r->in), r->sel.preset_flags, raw, e)) {
                 cJSON_Delete(*rec);
                 return -1;
             }

@@ -13,6 +13,7 @@ typedef struct {
     const char *list;    /* "0-9,12": 0-based positions over all records read; NULL = all */
     const char *exclude; /* drop records whose "dry" contains this string; NULL = none */
     int train;           /* keep only records with "train": true */
+    int preset_flags;    /* vx_preset_parse's flags for each record */
 } vx_rowsel;
 
 /* Checks the syntax of a position list ("N" or "N-M", comma-separated, N <= M). */

@@ -59,7 +59,7 @@ int main(void)
     vx_audio in;
     double raw[VX_NRAW];
     if (vx_audio_read("test/fixtures/input_14s.wav", NULL, 44100, &in, &e) ||
-        vx_preset_load("presets/medleydb.ndjson", "5", raw, NULL, &e)) {
+        vx_preset_load("presets/medleydb.ndjson", "5", 0, raw, NULL, &e)) {
         fprintf(stderr, "fit_step: %s\n", e.msg);
         return 1;
     }

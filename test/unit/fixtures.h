@@ -32,7 +32,7 @@ static inline int fixture_preset_fx(const char *path, vx_fx *fx)
 {
     double raw[VX_NRAW];
     vx_err e;
-    return vx_preset_load(path, NULL, raw, NULL, &e) ? -1 : vx_params_to_fx(raw, 0, fx);
+    return vx_preset_load(path, NULL, 0, raw, NULL, &e) ? -1 : vx_params_to_fx(raw, 0, fx);
 }
 
 /* 10 log10(sum (y - ref)^2 / sum ref^2) over n samples. */

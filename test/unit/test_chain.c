@@ -18,7 +18,7 @@ static double render_error_db(const char *preset, const char *input, const char 
     vx_err e;
     double raw[VX_NRAW];
     vx_audio in, ref;
-    if (vx_preset_load(path[0], NULL, raw, NULL, &e) || vx_audio_read(path[1], NULL, 44100, &in, &e) ||
+    if (vx_preset_load(path[0], NULL, 0, raw, NULL, &e) || vx_audio_read(path[1], NULL, 44100, &in, &e) ||
         vx_audio_read(path[2], NULL, 44100, &ref, &e)) {
         printf("  %s\n", e.msg);
         return NAN;

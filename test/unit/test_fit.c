@@ -54,7 +54,7 @@ int main(void)
     vx_fx target;
     vx_err e;
     CHECK(dry && fixture_preset_fx("test/fixtures/preset_medleydb5.json", &target) == 0 &&
-              vx_preset_load("test/fixtures/preset_medleydb0.json", NULL, raw, NULL, &e) == 0,
+              vx_preset_load("test/fixtures/preset_medleydb0.json", NULL, 0, raw, NULL, &e) == 0,
           "fixtures read");
     if (!dry)
         return vx_test_summary();

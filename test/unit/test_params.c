@@ -16,7 +16,7 @@ static void check_golden_physical(void)
     if (!doc)
         return;
     double raw[VX_NRAW];
-    CHECK(vx_preset_parse(doc, "preset_medleydb0.json", raw, &e) == 0, "golden preset valid");
+    CHECK(vx_preset_parse(doc, "preset_medleydb0.json", 0, raw, &e) == 0, "golden preset valid");
     vx_fx fx;
     vx_params_to_fx(raw, 0, &fx);
     const cJSON *phys = cJSON_GetObjectItemCaseSensitive(doc, "physical");

@@ -21,7 +21,7 @@ static int read_set(const char *path, double (*raw)[VX_NRAW])
     cJSON *rec;
     int n = 0;
     while (r && n < MAX_PRESETS && vx_ndjson_next(r, &rec, &e) == 1) {
-        int bad = vx_preset_parse(rec, vx_ndjson_where(r), raw[n++], &e);
+        int bad = vx_preset_parse(rec, vx_ndjson_where(r), 0, raw[n++], &e);
         cJSON_Delete(rec);
         if (bad) {
             printf("  %s\n", e.msg);

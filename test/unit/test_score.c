@@ -48,7 +48,7 @@ static void scoring(void)
 
     double raw[VX_NRAW];
     vx_fx fx;
-    CHECK(vx_preset_load("test/fixtures/preset_medleydb0.json", NULL, raw, NULL, &e) == 0,
+    CHECK(vx_preset_load("test/fixtures/preset_medleydb0.json", NULL, 0, raw, NULL, &e) == 0,
           "preset");
     vx_params_to_fx(raw, 0, &fx);
     CHECK(vx_score_pair(&p, &fx, &got, &e) == 0, "render scores");
