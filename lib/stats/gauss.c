@@ -3,6 +3,8 @@
 #include "io/ndjson.h"
 #include "stats/moments.h"
 
+#include <float.h>
+#include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +107,51 @@ static int read_cov(const cJSON *rec, const char *where, vx_gauss *g, vx_err *e)
     return 0;
 }
 
+/* Presets lie in the box of the raw limits (vx_param_raw_range), so their mean does too,
+ * and a value confined to [lo, hi] has a variance of at most ((hi - lo) / 2)^2. */
+static int check_bounds(const vx_gauss *g, const char *where, vx_err *e)
+{
+    for (int k = 0, i = 0; k < VX_NRAW; k++) {
+        if (!g->mask[k])
+            continue;
+        double lo, hi, half;
+        vx_param_raw_range(vx_param_by_raw_index(k), &lo, &hi);
+        half = (hi - lo) / 2;
+        if (!(g->mean[i] >= lo && g->mean[i] <= hi))
+            return vx_err_set(e, "%s: mean[%d] (raw[%d]) must be in [%g, %g], got %g", where, i, k,
+                              lo, hi, g->mean[i]);
+        if (!(g->cov[(size_t)i * g->dim + i] <= half * half))
+            return vx_err_set(e, "%s: cov[%d][%d] (raw[%d]) is a variance of at most %g, got %g",
+                              where, i, i, k, half * half, g->cov[(size_t)i * g->dim + i]);
+        i++;
+    }
+    return 0;
+}
+
+/* A covariance is positive semi-definite. Its smallest eigenvalue may fall below 0 by
+ * rounding: published ones are stored as float32, which moves eigenvalues by up to
+ * d FLT_EPSILON e_max (the 2-norm of a d x d matrix of relative errors FLT_EPSILON). */
+static int check_psd(const vx_gauss *g, const char *where, vx_err *e)
+{
+    int d = g->dim;
+    double *a = malloc(sizeof *a * (size_t)d * d), *w = malloc(sizeof *w * (size_t)d);
+    if (!a || !w) {
+        free(a), free(w);
+        return vx_err_set(e, "out of memory");
+    }
+    memcpy(a, g->cov, sizeof *a * (size_t)d * d);
+    lapack_int info = LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'N', 'U', d, a, d, w); /* ascending */
+    double lowest = w[0], highest = w[d - 1];
+    free(a), free(w);
+    if (info != 0)
+        return vx_err_set(e, "%s: cov: the eigenvalues did not converge (LAPACK dsyev info %d)",
+                          where, (int)info);
+    if (lowest < -d * FLT_EPSILON * fmax(highest, 0))
+        return vx_err_set(e, "%s: cov is not positive semi-definite: eigenvalue %g (largest %g)",
+                          where, lowest, highest);
+    return 0;
+}
+
 vx_gauss *vx_gauss_from_json(const cJSON *rec, const char *where, vx_err *e)
 {
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(rec, "type");
@@ -126,7 +173,7 @@ vx_gauss *vx_gauss_from_json(const cJSON *rec, const char *where, vx_err *e)
     int rc = g->dim < 1 ? vx_err_set(e, "%s: mask keeps no value", where) : 0;
     if (!rc && vx_json_get_number(rec, "n", &n, where, e) < 0)
         rc = -1;
-    else if (!rc && (n < 0 || n != floor(n)))
+    else if (!rc && (n < 0 || n > 1e15 || n != floor(n)))
         rc = vx_err_set(e, "%s: n must be a count of presets, got %g", where, n);
     if (!rc && ds && !cJSON_IsString(ds))
         rc = vx_err_set(e, "%s: dataset must be a string", where);
@@ -134,6 +181,10 @@ vx_gauss *vx_gauss_from_json(const cJSON *rec, const char *where, vx_err *e)
         rc = vx_json_get_array(rec, "mean", g->mean, g->dim, where, e);
     if (!rc)
         rc = read_cov(rec, where, g, e);
+    if (!rc)
+        rc = check_bounds(g, where, e);
+    if (!rc)
+        rc = check_psd(g, where, e);
     if (rc) {
         vx_gauss_free(g);
         return NULL;
