@@ -149,3 +149,24 @@ compare_gradient() {
     run vx-fit -n -1 --dry dry.wav --wet wet.wav
     assert_failure 2
 }
+
+@test "-k with an id several pairs share is ambiguous; --init presets are read strictly" {
+    for i in 1 2; do echo '{"type":"pair","id":"s/v","dry":"dry.wav","wet":"wet.wav"}'; done > pairs.ndjson
+    run vx-fit -k s/v -o fit.json pairs.ndjson
+    assert_failure 1
+    assert_output 'vx-fit: pairs.ndjson: s/v matches 2 pairs (indices 0-1): choose one by its index'
+    run vx-fit -o fit.json pairs.ndjson
+    assert_failure 1
+    assert_output 'vx-fit: pairs.ndjson: holds several pairs (2): choose one by its index or its track name'
+    sed -n 1p "$TOP/presets/medleydb.ndjson" | jq -c 'del(.raw) | .fx.comp.atack_ms = 1' > init.json
+    run vx-fit -i init.json --dry dry.wav --wet wet.wav -o fit.json
+    assert_failure 1
+    assert_output 'vx-fit: init.json:1: fx.comp.atack_ms is not a field of fx.comp (did you mean attack_ms?)'
+    sed -n 1p "$TOP/presets/medleydb.ndjson" | jq -c 'del(.raw) | del(.fx.comp.attack_ms)' > init.json
+    run vx-fit -i init.json --dry dry.wav --wet wet.wav -o fit.json
+    assert_failure 1
+    assert_output --partial 'vx-fit: init.json:1: fx.comp.attack_ms is missing'
+    [ ! -e fit.json ]
+    run vx-fit --fx-defaults -i init.json --grad --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav
+    assert_success
+}

@@ -180,3 +180,31 @@ deviation() {
     assert_failure 2
     assert_output --partial "usage: vx-gauss"
 }
+
+@test "presets given as fx must name every field rightly; --fx-defaults fills missing ones" {
+    head -n 3 "$MDB" | jq -c 'del(.raw)' > set.ndjson
+    sed -n 4p "$MDB" | jq -c 'del(.raw) | del(.fx.delay.gain)' >> set.ndjson
+    run vx-gauss set.ndjson
+    assert_failure 1
+    assert_output --partial 'vx-gauss: set.ndjson:4: fx.delay.gain is missing'
+    run vx-gauss --fx-defaults set.ndjson
+    assert_success
+    head -n 3 "$MDB" | jq -c 'del(.raw)' > set.ndjson
+    sed -n 4p "$MDB" | jq -c 'del(.raw) | .fx.delay.gian = .fx.delay.gain | del(.fx.delay.gain)' >> set.ndjson
+    run vx-gauss --fx-defaults set.ndjson
+    assert_failure 1
+    assert_output 'vx-gauss: set.ndjson:4: fx.delay.gian is not a field of fx.delay (did you mean gain?)'
+}
+
+@test "a preset value beyond its limits, or a duplicate key, stops the fit" {
+    head -n 2 "$MDB" > set.ndjson
+    sed -n 3p "$MDB" | jq -c 'del(.fx) | .raw[31] = 1e300' >> set.ndjson
+    run vx-gauss set.ndjson
+    assert_failure 1
+    assert_output 'vx-gauss: set.ndjson:3: raw[31] (fx.fdn.b[0]) must be in [-100, 100], got 1e+300'
+    head -n 2 "$MDB" > set.ndjson
+    sed -n 3p "$MDB" | sed 's/"raw":/"raw":[0],"raw":/' >> set.ndjson
+    run vx-gauss set.ndjson
+    assert_failure 1
+    assert_output 'vx-gauss: set.ndjson:3: duplicate key raw (each key may appear once)'
+}

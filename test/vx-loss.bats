@@ -428,6 +428,12 @@ record() {
     check "$(jq -c '.shift = 1e300' <<<"$good")" 'shift must be a whole number of samples'
     check "$(jq -c 'del(.raw)' <<<"$good")" 'no preset ("raw" or "fx"); --no-process scores the dry itself'
     check "$(jq -c '.raw |= .[:150]' <<<"$good")" 'raw has 150 values, expected 151'
+    check "$(jq -c '.raw[0] = 1e308' <<<"$good")" 'raw[0] (fx.peak1.gain_db) must be in [-60, 60], got 1e+308'
+    check "$(jq -c '.raw = "abc"' <<<"$good")" 'raw must be an array of 151 numbers, got a string'
+    check "$(jq -c 'del(.raw) | .fx.comp.atack_ms = 1' <<<"$good")" 'fx.comp.atack_ms is not a field of fx.comp (did you mean attack_ms?)'
+    check "$(jq -c 'del(.raw) | .fx.peak1 = 5' <<<"$good")" 'fx.peak1 must be an object of fields, got a number'
+    check "$(jq -c 'del(.raw) | .fx = {peak1: {gain_db: 0}}' <<<"$good")" "fx.peak1.freq_hz is missing (--fx-defaults gives missing fields DiffVox's initial values)"
+    check "$(sed 's/"raw":/"raw":[0],"raw":/' <<<"$good")" 'duplicate key raw (each key may appear once)'
     : >empty.ndjson
     run vx-loss -e empty.ndjson
     assert_failure 1

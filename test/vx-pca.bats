@@ -290,3 +290,45 @@ eig_dev() {
     assert_failure 1
     assert_output --partial "past the last record"
 }
+
+@test "a gaussian whose covariance is not positive semi-definite, or whose values leave the raw limits" {
+    G="$TOP/presets/medleydb-gaussian.json"
+    jq -c '.cov[0][1] = 100 * (.cov[0][0] * .cov[1][1] | sqrt) | .cov[1][0] = .cov[0][1]' "$G" > bad.json
+    run vx-pca sample bad.json
+    assert_failure 1
+    assert_output --regexp '^vx-pca: bad\.json: cov is not positive semi-definite: eigenvalue -[0-9.]+ \(largest [0-9.]+\)$'
+    jq -c '.cov[0][0] = 1e300' "$G" > bad.json
+    run vx-pca bad.json
+    assert_failure 1
+    assert_output 'vx-pca: bad.json: cov[0][0] (raw[0]) is a variance of at most 3600, got 1e+300'
+    jq -c '.mean[1] = -40' "$G" > bad.json
+    run vx-pca traverse bad.json
+    assert_failure 1
+    assert_output 'vx-pca: bad.json: mean[1] (raw[1]) must be in [-30, 30], got -40'
+    jq -c '.n = 1e300' "$G" > bad.json
+    run vx-pca bad.json
+    assert_failure 1
+    assert_output 'vx-pca: bad.json: n must be a count of presets, got 1e+300'
+    jq -c '.mask |= .[1:]' "$G" > bad.json
+    run vx-pca bad.json
+    assert_failure 1
+    assert_output 'vx-pca: bad.json: mask must be an array of 151 booleans'
+    jq '.' "$G" | sed '0,/"mean":/s//"mean": [], "mean":/' > bad.json
+    run vx-pca bad.json
+    assert_failure 1
+    assert_output 'vx-pca: bad.json: duplicate key mean (each key may appear once)'
+    # the published Gaussians pass (MedleyDB's is singular, n = 70 < 130)
+    vx-pca "$G" > /dev/null
+    vx-pca "$TOP/presets/internal-gaussian.json" > /dev/null
+}
+
+@test "project reads presets strictly; --fx-defaults fills missing fx fields" {
+    vx-gauss "$MDB" > g.json
+    sed -n 1p "$MDB" | jq -c 'del(.raw) | del(.fx.dry)' > p.ndjson
+    run vx-pca project -g g.json p.ndjson
+    assert_failure 1
+    assert_output --partial 'vx-pca: p.ndjson:1: fx.dry.pan is missing'
+    vx-pca project --fx-defaults -g g.json p.ndjson > s.ndjson
+    run vx-pca --fx-defaults g.json
+    assert_failure 2
+}

@@ -221,3 +221,83 @@ setup() {
     echo "# streaming vs whole-signal render: $db dB" >&3
     below "$db" -100
 }
+
+@test "a preset value beyond its limits is refused, not rendered as NaN" {
+    sed -n 1p "$SET" | jq -c '{type, fx} | .fx.peak1.gain_db = 2000' > gain.json
+    run vx-render -p gain.json dry.wav wet.wav
+    assert_failure 1
+    assert_output 'vx-render: gain.json:1: fx.peak1.gain_db must be in [-60, 60], got 2000'
+    sed -n 1p "$SET" | jq -c 'del(.fx) | .raw[0] = 1e308' > raw.json
+    run vx-render -p raw.json dry.wav wet.wav
+    assert_failure 1
+    assert_output 'vx-render: raw.json:1: raw[0] (fx.peak1.gain_db) must be in [-60, 60], got 1e+308'
+    sed -n 1p "$SET" | jq -c 'del(.fx) | .raw[18] = -700' > sigmoid.json
+    run vx-render -p sigmoid.json dry.wav wet.wav
+    assert_failure 1
+    assert_output 'vx-render: sigmoid.json:1: raw[18] (fx.comp.attack_ms) must be in [-30, 30], got -700'
+    [ ! -e wet.wav ]
+}
+
+@test "missing or misspelt fx fields are refused; --fx-defaults fills the missing ones" {
+    sed -n 1p "$SET" | jq -c '{type, fx} | del(.fx.comp.attack_ms)' > missing.json
+    run vx-render -p missing.json dry.wav wet.wav
+    assert_failure 1
+    assert_output --partial 'vx-render: missing.json:1: fx.comp.attack_ms is missing'
+    [ ! -e wet.wav ]
+    vx-render -q --fx-defaults -p missing.json dry.wav wet.wav
+    # DiffVox's initial attack, 50 ms (as a float32 coefficient)
+    vx-render --fx-defaults -p missing.json --print-params | jq -e '.comp.attack_ms | fabs - 50 | fabs < 1e-4' 
+    sed -n 1p "$SET" | jq -c '{type, fx} | .fx.comp.atack_ms = .fx.comp.attack_ms | del(.fx.comp.attack_ms)' > typo.json
+    run vx-render --fx-defaults -p typo.json dry.wav out.wav
+    assert_failure 1
+    assert_output 'vx-render: typo.json:1: fx.comp.atack_ms is not a field of fx.comp (did you mean attack_ms?)'
+    sed -n 1p "$SET" | jq -c '{type, fx} | .fx.dealy = .fx.delay | del(.fx.delay)' > section.json
+    run vx-render -p section.json dry.wav out.wav
+    assert_failure 1
+    assert_output 'vx-render: section.json:1: fx.dealy is not a section of fx (did you mean delay?)'
+    [ ! -e out.wav ]
+}
+
+@test "a section that is not an object, a duplicate key, raw that is not an array of numbers" {
+    printf '{"fx":{"peak1":5}}\n' > section.json
+    run vx-render -p section.json dry.wav wet.wav
+    assert_failure 1
+    assert_output 'vx-render: section.json:1: fx.peak1 must be an object of fields, got a number'
+    sed -n 1p "$SET" | sed 's/"raw":/"raw":[0],"raw":/' > dup.json
+    run vx-render -p dup.json dry.wav wet.wav
+    assert_failure 1
+    assert_output 'vx-render: dup.json:1: duplicate key raw (each key may appear once)'
+    # pretty-printed, the key deeper in
+    sed -n 1p "$SET" | jq '{type, fx}' | sed 's/"time_ms":/"time_ms": 500, "time_ms":/' > dup.json
+    run vx-render -p dup.json dry.wav wet.wav
+    assert_failure 1
+    assert_output 'vx-render: dup.json:1: duplicate key fx.delay.time_ms (each key may appear once)'
+    sed -n 1p "$SET" | jq -c '.raw = "abc"' > abc.json
+    run vx-render -p abc.json dry.wav wet.wav
+    assert_failure 1
+    assert_output 'vx-render: abc.json:1: raw must be an array of 151 numbers, got a string'
+    sed -n 1p "$SET" | jq -c '.raw[7] = null' > null.json
+    run vx-render -p null.json dry.wav wet.wav
+    assert_failure 1
+    assert_output 'vx-render: null.json:1: raw[7] (fx.low_shelf.freq_hz) must be a number, got null'
+    [ ! -e wet.wav ]
+}
+
+@test "an fx edit that raw would override is refused" {
+    sed -n 1p "$SET" | jq -c '.fx.delay.time_ms = 500' > edited.json
+    run vx-render -p edited.json dry.wav wet.wav
+    assert_failure 1
+    assert_output --partial 'vx-render: edited.json:1: fx.delay.time_ms = 500 disagrees with raw[24] (fx.delay.time_ms), which gives 262.749'
+    [ ! -e wet.wav ]
+    # the edit is taken once raw is gone
+    jq -c 'del(.raw)' edited.json > fx-only.json
+    [ "$(vx-render -p fx-only.json --print-params | jq .delay.time_ms)" = 500 ]
+}
+
+@test "-k with a track name several presets share is ambiguous" {
+    run vx-render -p "$TOP/presets/internal.ndjson" -k togawa_group dry.wav wet.wav
+    assert_failure 1
+    assert_output 'vx-render: '"$TOP"'/presets/internal.ndjson: togawa_group matches 385 presets (indices 0-384): choose one by its index'
+    [ ! -e wet.wav ]
+    vx-render -q -p "$TOP/presets/internal.ndjson" -k 384 dry.wav wet.wav
+}

@@ -164,3 +164,19 @@ setup() {
     run vx-select --version
     assert_success
 }
+
+@test "vx-select: a fit's preset is read strictly: limits, duplicate keys, raw's type" {
+    fit good "$D" null '[1, 0.5]' | jq -c '.raw[0] = 1e308' >big.ndjson
+    run vx-select -o out.ndjson big.ndjson
+    assert_failure 1
+    assert_output 'vx-select: big.ndjson:1: raw[0] (fx.peak1.gain_db) must be in [-60, 60], got 1e+308'
+    fit good "$D" null '[1, 0.5]' | sed 's/"raw":/"raw":[0],"raw":/' >dup.ndjson
+    run vx-select -o out.ndjson dup.ndjson
+    assert_failure 1
+    assert_output 'vx-select: dup.ndjson:1: duplicate key raw (each key may appear once)'
+    fit good "$D" null '[1, 0.5]' | jq -c '.raw = {}' >obj.ndjson
+    run vx-select -o out.ndjson obj.ndjson
+    assert_failure 1
+    assert_output 'vx-select: obj.ndjson:1: raw must be an array of 151 numbers, got an object'
+    [ ! -e out.ndjson ]
+}

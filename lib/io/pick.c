@@ -95,7 +95,7 @@ int vx_ndjson_pick(const char *path, const char *which, const char *noun, cJSON 
     else if (!found)
         vx_err_set(e, "%s: no %s in the file", name, noun);
     else if (!which && matches > 1)
-        vx_err_set(e, "%s: holds several %ss (%ld): choose one with an index or a track name",
+        vx_err_set(e, "%s: holds several %ss (%ld): choose one by its index or its track name",
                    name, noun, matches);
     else if (matches > 1)
         vx_err_set(e, "%s: %s matches %ld %ss (indices %s): choose one by its index", name, which,
