@@ -24,7 +24,7 @@ static const char help[] =
     "resolution STFT, sum/difference, level differences) with exact gradients, keeping the\n"
     "parameters of the lowest loss. PAIRS is a pair record file from vx-pair (- for stdin);\n"
     "with several records, -k picks one. The fit record goes to standard output.\n\n"
-    "  -k, --pick WHICH      the pair of PAIRS: 0-based index or its id\n"
+    "  -k, --pick WHICH      the pair of PAIRS: 0-based index, or its id or track\n"
     "      --dry FILE        dry (mono or stereo) recording, instead of PAIRS\n"
     "      --wet FILE        processed stereo recording, instead of PAIRS\n"
     "      --shift N         alignment shift for --dry/--wet (default: computed)\n"
