@@ -301,3 +301,11 @@ setup() {
     [ ! -e wet.wav ]
     vx-render -q -p "$TOP/presets/internal.ndjson" -k 384 dry.wav wet.wav
 }
+
+@test "a NUL byte in a preset file is an error, not the end of the record" {
+    { sed -n 1p "$SET" | tr -d '\n'; printf '\000{"more":1}\n'; } > nul.json
+    run vx-render -p nul.json dry.wav wet.wav
+    assert_failure 1
+    assert_output --regexp '^vx-render: nul\.json:1: a NUL byte at column [0-9]+ \(not text\)$'
+    [ ! -e wet.wav ]
+}

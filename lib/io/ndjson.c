@@ -77,6 +77,11 @@ int vx_ndjson_next(vx_ndjson_reader *r, cJSON **rec, vx_err *e)
         snprintf(r->where, sizeof r->where, "%s:%ld", r->name, r->line);
         if (strspn(r->buf, " \t\r\n") == (size_t)n)
             continue;
+        /* cJSON stops at a NUL, so whatever follows it would go unread */
+        const char *nul = memchr(r->buf, 0, (size_t)n);
+        if (nul)
+            return vx_err_set(e, "%s: a NUL byte at column %ld (not text)", r->where,
+                              (long)(nul - r->buf) + 1);
         const char *end;
         cJSON *j = cJSON_ParseWithOpts(r->buf, &end, 0);
         if (!j)
@@ -134,8 +139,11 @@ cJSON *vx_json_read_document(const char *path, vx_err *e)
     if (mem)
         fclose(mem);
     cJSON *j = NULL;
+    const char *nul = text ? memchr(text, 0, len) : NULL; /* cJSON would stop there */
     if (bad || !text)
         vx_err_set(e, "%s: read error", path);
+    else if (nul)
+        vx_err_set(e, "%s: a NUL byte at offset %ld (not text)", path, (long)(nul - text));
     else if (!(j = cJSON_ParseWithOpts(text, NULL, 1)))
         vx_err_set(e, "%s: not a single JSON document", path);
 
