@@ -141,15 +141,18 @@ static int shown_to_phys(const vx_param_def *d, int j, double shown, const char 
             return vx_err_set(e, "%s: %s must be in %c%g, %g), got %g", where, name,
                               d->map == VX_MAP_WRAP ? '[' : '(', a, b, shown);
         }
+        char exact[40];
+        vx_json_format_number(shown, exact, sizeof exact);
         if (!(x >= lo && x <= hi))
-            return vx_err_set(e, "%s: %s = %.17g is too close to an end of its range: its raw "
-                              "value %g must be in [%g, %g]", where, name, shown, x, lo, hi);
+            return vx_err_set(e, "%s: %s = %s is too close to an end of its range: its raw "
+                              "value %g must be in [%g, %g]", where, name, exact, x, lo, hi);
     }
     *phys = y;
     return 0;
 }
 
-/* The table entry of fx section `group`'s field `field`, or the closest name in msg. */
+/* The table entry of fx section `group`'s field `field`; NULL, with the section's field
+ * closest to it in *closest, when there is none. */
 static const vx_param_def *find_field(const char *group, const char *field, const char **closest)
 {
     size_t best = (size_t)-1;

@@ -154,7 +154,7 @@ cJSON *vx_json_read_document(const char *path, vx_err *e)
 /* Shortest decimal that reads back exactly: 6 to 9 digits for a value that is exactly a
  * float32 (DESIGN.md: %.9g for float32), 15 to 17 for any other double. cJSON's own
  * printing can lose the last unit of a double. */
-static void format_number(double v, char *buf, size_t n)
+void vx_json_format_number(double v, char *buf, size_t n)
 {
     if (!isfinite(v)) {
         snprintf(buf, n, "null");
@@ -193,7 +193,7 @@ static void print_value(FILE *fp, const cJSON *v)
 {
     char num[40];
     if (cJSON_IsNumber(v)) {
-        format_number(v->valuedouble, num, sizeof num);
+        vx_json_format_number(v->valuedouble, num, sizeof num);
         fputs(num, fp);
     } else if (cJSON_IsString(v)) {
         print_string(fp, v->valuestring);

@@ -37,6 +37,10 @@ const char *vx_json_type_name(const cJSON *j);
  * doubles; non-finite numbers as null. Returns 0 or -1 (a write error). */
 int vx_ndjson_write(FILE *fp, const cJSON *rec);
 
+/* v as vx_ndjson_write prints it (the fewest digits that read back exactly; "null" if
+ * not finite), into buf[n] (40 bytes are enough). */
+void vx_json_format_number(double v, char *buf, size_t n);
+
 /* v rounded to float32, so that it prints with at most 9 digits. */
 cJSON *vx_json_float32(double v);
 /* v as a double (printed exactly by vx_ndjson_write). */

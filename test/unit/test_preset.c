@@ -150,6 +150,14 @@ static void check_fx_strict(void)
     check_refused(rec, 0, "p.json:1: fx.peak1.gain_db must be in [-60, 60], got 2000",
                   "fx gain 2000 dB names the field and its range");
     cJSON_SetNumberValue(gain, kept);
+    cJSON *freq = cJSON_GetObjectItem(cJSON_GetObjectItem(fx, "peak1"), "freq_hz");
+    kept = freq->valuedouble;
+    cJSON_SetNumberValue(freq, 33 + 1e-12);
+    check_refused(rec, 0, "fx.peak1.freq_hz = 33.000000000001 is too close to an end of its range: "
+                  "its raw value -36.2", "a value a hair above its range's end is named as such");
+    cJSON_SetNumberValue(freq, 33);
+    check_refused(rec, 0, "fx.peak1.freq_hz must be in (33, 5400), got 33", "a range's end is outside");
+    cJSON_SetNumberValue(freq, kept);
 
     cJSON *comp = cJSON_GetObjectItem(fx, "comp");
     cJSON *attack = cJSON_DetachItemFromObject(comp, "attack_ms");
