@@ -11,7 +11,7 @@ static void load(const char *path, const char *which)
     double raw[VX_NRAW];
     cJSON *rec = NULL;
     vx_err e;
-    if (vx_preset_load(path, which, raw, &rec, &e) == 0) {
+    if (vx_preset_load(path, which, 0, raw, &rec, &e) == 0) {
         vx_preset_put(rec, raw, 1);
         cJSON_Delete(rec);
     }

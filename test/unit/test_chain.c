@@ -67,7 +67,7 @@ static void check_reasons(void)
     double raw[VX_NRAW];
     vx_err e;
     vx_fx fx, bad;
-    if (vx_preset_load("test/fixtures/preset_medleydb0.json", NULL, raw, NULL, &e)) {
+    if (vx_preset_load("test/fixtures/preset_medleydb0.json", NULL, 0, raw, NULL, &e)) {
         CHECK(0, e.msg);
         return;
     }
