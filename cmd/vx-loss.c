@@ -12,6 +12,7 @@
 #include "io/cli.h"
 #include "io/ndjson.h"
 #include "pair.h"
+#include "pair_record.h"
 #include "preset.h"
 #include "score.h"
 
@@ -56,6 +57,8 @@ typedef struct {
     const char *dry, *wet; /* paths, inside rec */
     long shift;
     int align;            /* no stored shift: align afresh, as vx-pair does */
+    int has_crop;         /* the record's "crop": cut to it instead of the roll */
+    vx_pair_crop crop;
     vx_fx fx;             /* the preset, unless --no-process */
 } track;
 
@@ -224,6 +227,8 @@ static track *load_tracks(const options *o, size_t *n)
         if (has_shift < 0)
             vx_die_err(&e);
         t->align = has_shift == 1;
+        if ((t->has_crop = vx_pair_crop_read(rec, t->where, &t->crop, &e)) < 0)
+            vx_die_err(&e);
         double raw[VX_NRAW];
         if (!o->no_process) {
             if (!cJSON_HasObjectItem(rec, "raw") && !cJSON_HasObjectItem(rec, "fx"))
@@ -277,7 +282,8 @@ static int score_track(const options *o, const track *t, vx_loss_parts *s, vx_er
     vx_pair p = {0};
     int rc = !wet || vx_audio_read(dry, NULL, (int)VX_FS, &d, e) ||
              vx_audio_read(wet, NULL, (int)VX_FS, &w, e);
-    if (!rc && vx_pair_prepare(&d, &w, t->align ? NULL : &t->shift, VX_PAIR_TARGET_LUFS, &p, e)) {
+    if (!rc && vx_pair_prepare(&d, &w, t->align ? NULL : &t->shift, t->has_crop ? &t->crop : NULL,
+                                VX_PAIR_TARGET_LUFS, &p, e)) {
         vx_err why = *e;
         rc = vx_err_set(e, "dry %s, wet %s: %s", dry, wet, why.msg);
     }
