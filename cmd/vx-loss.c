@@ -326,6 +326,19 @@ static void csv_row(FILE *fp, const char *track_id, const char *stem_id, const v
     fputc('\n', fp);
 }
 
+/* What names a track's record in progress: its "id", else its "track" (a preset's), else
+ * where it is in the set. */
+static const char *record_name(const track *t)
+{
+    static const char *const keys[] = {"id", "track"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(t->rec, keys[i]);
+        if (cJSON_IsString(v) && *v->valuestring)
+            return v->valuestring;
+    }
+    return t->where;
+}
+
 /* --eval: every track in input order, each row written as soon as it is scored. Returns the
  * number of tracks that failed. */
 static size_t eval_tracks(const options *o)
@@ -338,7 +351,7 @@ static size_t eval_tracks(const options *o)
     for (size_t i = 0; i < n; i++) {
         char track_id[1024], stem_id[1024];
         vx_score_names(ts[i].dry, track_id, sizeof track_id, stem_id, sizeof stem_id);
-        vx_progress("track %zu of %zu: %s", i + 1, n, stem_id);
+        vx_progress("track %zu of %zu: %s", i + 1, n, record_name(&ts[i]));
         vx_loss_parts s;
         vx_err e;
         if (score_track(o, &ts[i], &s, &e)) {
