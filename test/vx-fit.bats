@@ -63,6 +63,17 @@ compare_gradient() {
     cmp a b
 }
 
+@test "a fit does not depend on OpenBLAS's own threads (make check-openblas)" {
+    # OpenBLAS keeps a thread pool beside the tools' OpenMP threads; the fit's LAPACK calls
+    # (the FDN's matrix exponential, the A-weighting filter's design) must give the same
+    # result whatever its size. Under reference LAPACK the variable does nothing.
+    OPENBLAS_NUM_THREADS=1 vx-fit -q -n 3 -s 7 -j 2 --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav |
+        jq -c '.losses, .raw' > a
+    OPENBLAS_NUM_THREADS=4 vx-fit -q -n 3 -s 7 -j 2 --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav |
+        jq -c '.losses, .raw' > b
+    cmp a b
+}
+
 @test "a pair record from vx-pair, picked by id, and --log-dir's run folders" {
     vx-pair -q --dry dry.wav --wet wet.wav --id song/voice > pairs.ndjson
     vx-fit -q -n 2 --chunk 3 --overlap 1 -k song/voice --log-dir logs pairs.ndjson > fit.json
