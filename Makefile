@@ -103,7 +103,7 @@ check: deps
 check-openblas check-blis check-reflapack: check-%:
 	@$(MAKE) --no-print-directory deps DEBIAN_PKGS="$(DEBIAN_PKGS) $(LAPACK_PKGS_$*)"
 	@$(MAKE) --no-print-directory all $(UNITS)
-	@BUILD=$(BUILD) sh test/with-lapack $(LAPACK_DIRS_$*) $(firstword $(UNITS)) \
+	@BUILD=$(BUILD) sh test/with-lapack $(LAPACK_DIRS_$*) $(BUILD)/test/test_expm \
 		sh test/run-all $(UNITS)
 
 sanitize:
