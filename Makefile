@@ -33,9 +33,26 @@ LIBVX    = $(BUILD)/libvx.a
 
 DEBIAN_PKGS = build-essential pkg-config libsndfile1-dev libkissfft-dev libcjson-dev \
 	liblapacke-dev liblapack-dev libfftw3-dev libyaml-dev jq bats bats-assert bats-support sox \
-	clang libclang-rt-14-dev gnuplot-nox libxml2-utils
+	clang libclang-rt-14-dev gnuplot-nox libxml2-utils libopenblas0-pthread
 
-.PHONY: all deps check sanitize bench demo figures install clean presets bin-links fuzz
+# Debian's BLAS/LAPACK providers the tests run under without switching the system's
+# alternative: each one's folders go first on the library path (test/with-lapack checks
+# with ldd that they are the ones loaded). BLIS brings a BLAS only: reference LAPACK on it.
+# `make check` runs the unit programs under each installed one that is not the default;
+# `make check-openblas` (check-blis, check-reflapack) runs the whole suite under one.
+# (Installing libopenblas0-pthread makes it the default where the alternative is automatic.)
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+LIBDIR_ARCH = /usr/lib/$(MULTIARCH)
+LAPACK_DIRS_openblas  = $(LIBDIR_ARCH)/openblas-pthread
+LAPACK_DIRS_blis      = $(LIBDIR_ARCH)/blis-pthread:$(LIBDIR_ARCH)/lapack
+LAPACK_DIRS_reflapack = $(LIBDIR_ARCH)/lapack:$(LIBDIR_ARCH)/blas
+LAPACK_PKGS_openblas  = libopenblas0-pthread
+LAPACK_PKGS_blis      = libblis4-pthread
+LAPACK_PKGS_reflapack = liblapack3 libblas3
+LAPACK_PROVIDERS = reflapack openblas blis
+
+.PHONY: all deps check check-openblas check-blis check-reflapack sanitize bench demo figures \
+	install clean presets bin-links fuzz
 all: $(TOOLS) bin-links
 
 # bin/ links to the tools of the last normal build (KissFFT or FFTW) so that users and the
@@ -75,10 +92,19 @@ deps:
 		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# The whole suite: C unit tests, then bats; one summary line at the end.
+# The whole suite: C unit tests (again under each other BLAS/LAPACK provider installed),
+# then bats; one summary line at the end.
 check: deps
 	@$(MAKE) --no-print-directory all $(UNITS)
-	@BUILD=$(BUILD) sh test/run-all $(UNITS)
+	@BUILD=$(BUILD) VX_LAPACK_ALSO="$(foreach p,$(LAPACK_PROVIDERS),$(p)=$(LAPACK_DIRS_$(p)))" \
+		sh test/run-all $(UNITS)
+
+# The whole suite under one provider, installed first when missing.
+check-openblas check-blis check-reflapack: check-%:
+	@$(MAKE) --no-print-directory deps DEBIAN_PKGS="$(DEBIAN_PKGS) $(LAPACK_PKGS_$*)"
+	@$(MAKE) --no-print-directory all $(UNITS)
+	@BUILD=$(BUILD) sh test/with-lapack $(LAPACK_DIRS_$*) $(BUILD)/test/test_expm \
+		sh test/run-all $(UNITS)
 
 sanitize:
 	@$(MAKE) --no-print-directory check BUILD=build/asan-$(FFT) \

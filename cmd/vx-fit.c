@@ -15,6 +15,7 @@
 #include "io/pick.h"
 #include "io/tmpfile.h"
 #include "pair.h"
+#include "pair_record.h"
 #include "preset.h"
 
 static const char usage[] = "vx-fit [options] PAIRS\n"
@@ -162,6 +163,12 @@ static void load_pair(const options *o, cJSON *rec, vx_pair *p)
     if (has_shift < 0)
         vx_die_err(&e);
     int given = has_shift == 0 || o->as_is;
+    vx_pair_crop crop;
+    int has_crop = vx_pair_crop_read(rec, src, &crop, &e), recorded = has_crop;
+    if (has_crop < 0)
+        vx_die_err(&e);
+    if (o->dry && given && vx_pair_crops(shift, (int)VX_FS)) /* --shift past the roll's margin */
+        crop = vx_pair_overlap(dry.frames, wet.frames, shift), has_crop = 1;
     if (o->as_is) {
         /* audio as given: crop, mono dry, stereo wet, no roll, no gain */
         if (wet.channels != 2)
@@ -177,11 +184,19 @@ static void load_pair(const options *o, cJSON *rec, vx_pair *p)
         vx_audio_mixdown(&dry, p->dry);
         for (size_t t = 0; t < p->frames; t++)
             p->wet[t] = wet.data[2 * t], p->wet[p->frames + t] = wet.data[2 * t + 1];
-    } else if (vx_pair_prepare(&dry, &wet, given ? &shift : NULL, -18.0, p, &e)) {
-        vx_die_err(&e);
+    } else if (vx_pair_prepare(&dry, &wet, given ? &shift : NULL, has_crop ? &crop : NULL, -18.0,
+                               p, &e)) {
+        vx_die(VX_EXIT_DATA, "dry %s, wet %s: %s", str_field(rec, "dry", src),
+               str_field(rec, "wet", src), e.msg);
     } else {
         cJSON_DeleteItemFromObjectCaseSensitive(rec, "shift");
         cJSON_AddNumberToObject(rec, "shift", (double)p->shift);
+        cJSON_DeleteItemFromObjectCaseSensitive(rec, "crop");
+        if (p->cropped)
+            cJSON_AddItemToObject(rec, "crop", vx_pair_crop_json(&p->crop));
+        char note[300];
+        if (p->cropped && !recorded && !o->quiet && vx_pair_crop_note(p, note, sizeof note))
+            fprintf(stderr, "%s: %s\n", vx_cli_name(), note);
         cJSON_DeleteItemFromObjectCaseSensitive(rec, "gain_dry_db");
         cJSON_AddNumberToObject(rec, "gain_dry_db", p->gain_dry_db);
         cJSON_DeleteItemFromObjectCaseSensitive(rec, "gain_wet_db");
@@ -251,7 +266,9 @@ static void print_gradient(FILE *out, vx_fit *fit, const double *raw, cJSON *rec
 {
     vx_err e;
     vx_fit_eval ev;
-    if (vx_fit_evaluate(fit, raw, VX_ETA_RAW_INIT, NULL, 0, &ev, &e))
+    size_t *which;
+    size_t n = vx_fit_draw_batch(fit, &which); /* more chunks than a batch: step 0's batch */
+    if (vx_fit_evaluate(fit, raw, VX_ETA_RAW_INIT, which, n, &ev, &e))
         vx_die_err(&e);
     cJSON *g = cJSON_CreateObject();
     cJSON_AddStringToObject(g, "type", "gradient");
@@ -262,7 +279,12 @@ static void print_gradient(FILE *out, vx_fit *fit, const double *raw, cJSON *rec
     cJSON_AddItemToObject(g, "grad_eta", vx_json_double(ev.geta));
     cJSON_AddItemToObject(g, "raw", vx_json_array(raw, VX_NRAW, 0));
     cJSON_AddItemToObject(g, "eta_raw", vx_json_double(VX_ETA_RAW_INIT));
-    cJSON_AddNumberToObject(g, "chunks", (double)vx_fit_chunks_active(fit));
+    cJSON_AddNumberToObject(g, "chunks", (double)n);
+    if (which) { /* the batch's chunks, 0-based among the active ones */
+        cJSON *b = cJSON_AddArrayToObject(g, "batch");
+        for (size_t i = 0; i < n; i++)
+            cJSON_AddItemToArray(b, cJSON_CreateNumber((double)which[i]));
+    }
     write_out(out, g);
     cJSON_Delete(g);
 }
@@ -286,15 +308,16 @@ static char *run(const options *o, vx_fit *fit, const double *raw)
         vx_err e;
         if (vx_fit_step(fit, &p, &e)) {
             vx_cli_stop_softly(0);
-            snprintf(reason, sizeof reason, "stopped at step %d: %s", step + 1, e.msg);
+            snprintf(reason, sizeof reason, "stopped at step %d: %s", step, e.msg);
             return strdup(reason);
         }
         /* From here on there is a best state to write: a first SIGINT/SIGTERM stops the
          * loop at the next step; before, and for a second signal, it ends the run at once. */
         vx_cli_stop_softly(1);
         double el = now_s() - t0, rate = (step + 1) / el, left = (o->set.steps - step - 1) / rate;
-        vx_progress("step %d/%d  loss %.4f  best %.4f (step %d)  %.2f steps/s  %d:%02d left", p.step,
-                    o->set.steps, p.loss, p.best_loss, p.best_step + 1, rate, (int)left / 60, (int)left % 60);
+        /* steps are named 0-based, as lowest_step and DiffVox's losses[0] (the initial state) */
+        vx_progress("step %d/%d  loss %.4f  best %.4f (step %d)  %.2f steps/s  %d:%02d left", p.step - 1,
+                    o->set.steps, p.loss, p.best_loss, p.best_step, rate, (int)left / 60, (int)left % 60);
     }
     vx_cli_stop_softly(0);
     vx_progress_done();
@@ -377,7 +400,7 @@ int main(int argc, char **argv)
     int status = VX_EXIT_OK;
     if (reason) {
         fprintf(stderr, "%s: %s: wrote the best state (step %d, loss %.6g)\n", vx_cli_name(), reason,
-                lowest_step + 1, lowest);
+                lowest_step, lowest);
         status = stop_signal ? 128 + stop_signal : VX_EXIT_DATA;
         free(reason);
     }

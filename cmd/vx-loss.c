@@ -12,6 +12,7 @@
 #include "io/cli.h"
 #include "io/ndjson.h"
 #include "pair.h"
+#include "pair_record.h"
 #include "preset.h"
 #include "score.h"
 
@@ -58,6 +59,8 @@ typedef struct {
     const char *dry, *wet; /* paths, inside rec */
     long shift;
     int align;            /* no stored shift: align afresh, as vx-pair does */
+    int has_crop;         /* the record's "crop": cut to it instead of the roll */
+    vx_pair_crop crop;
     vx_fx fx;             /* the preset, unless --no-process */
 } track;
 
@@ -228,6 +231,8 @@ static track *load_tracks(const options *o, size_t *n)
         if (has_shift < 0)
             vx_die_err(&e);
         t->align = has_shift == 1;
+        if ((t->has_crop = vx_pair_crop_read(rec, t->where, &t->crop, &e)) < 0)
+            vx_die_err(&e);
         double raw[VX_NRAW];
         if (!o->no_process) {
             if (!cJSON_HasObjectItem(rec, "raw") && !cJSON_HasObjectItem(rec, "fx"))
@@ -281,7 +286,8 @@ static int score_track(const options *o, const track *t, vx_loss_parts *s, vx_er
     vx_pair p = {0};
     int rc = !wet || vx_audio_read(dry, NULL, (int)VX_FS, &d, e) ||
              vx_audio_read(wet, NULL, (int)VX_FS, &w, e);
-    if (!rc && vx_pair_prepare(&d, &w, t->align ? NULL : &t->shift, VX_PAIR_TARGET_LUFS, &p, e)) {
+    if (!rc && vx_pair_prepare(&d, &w, t->align ? NULL : &t->shift, t->has_crop ? &t->crop : NULL,
+                                VX_PAIR_TARGET_LUFS, &p, e)) {
         vx_err why = *e;
         rc = vx_err_set(e, "dry %s, wet %s: %s", dry, wet, why.msg);
     }
@@ -324,6 +330,19 @@ static void csv_row(FILE *fp, const char *track_id, const char *stem_id, const v
     fputc('\n', fp);
 }
 
+/* What names a track's record in progress: its "id", else its "track" (a preset's), else
+ * where it is in the set. */
+static const char *record_name(const track *t)
+{
+    static const char *const keys[] = {"id", "track"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(t->rec, keys[i]);
+        if (cJSON_IsString(v) && *v->valuestring)
+            return v->valuestring;
+    }
+    return t->where;
+}
+
 /* --eval: every track in input order, each row written as soon as it is scored. Returns the
  * number of tracks that failed. */
 static size_t eval_tracks(const options *o)
@@ -336,7 +355,7 @@ static size_t eval_tracks(const options *o)
     for (size_t i = 0; i < n; i++) {
         char track_id[1024], stem_id[1024];
         vx_score_names(ts[i].dry, track_id, sizeof track_id, stem_id, sizeof stem_id);
-        vx_progress("track %zu of %zu: %s", i + 1, n, stem_id);
+        vx_progress("track %zu of %zu: %s", i + 1, n, record_name(&ts[i]));
         vx_loss_parts s;
         vx_err e;
         if (score_track(o, &ts[i], &s, &e)) {

@@ -10,6 +10,7 @@
 #include "io/ndjson.h"
 #include "medleydb.h"
 #include "pair.h"
+#include "pair_record.h"
 #include "params.h"
 
 static const char usage[] = "vx-pair [options] SONG_DIR...\n"
@@ -190,6 +191,8 @@ static cJSON *pair_record(const job *j, const vx_pair *p, double side_db)
     cJSON_AddStringToObject(r, "wet", j->wet);
     cJSON_AddNumberToObject(r, "rate", p->rate);
     cJSON_AddNumberToObject(r, "shift", (double)p->shift);
+    if (p->cropped)
+        cJSON_AddItemToObject(r, "crop", vx_pair_crop_json(&p->crop));
     cJSON_AddNumberToObject(r, "frames", (double)p->frames);
     cJSON_AddNumberToObject(r, "lufs_dry", p->lufs_dry);
     cJSON_AddNumberToObject(r, "lufs_wet", p->lufs_wet);
@@ -221,14 +224,18 @@ static void run_job(job *j, double side_max)
         j->failed = 1;
         vx_err_set(&j->err, "%s: sample rate is %d Hz; vx works at %d Hz (resample first)", j->dry,
                    d.rate, (int)VX_FS);
-    } else if (vx_pair_prepare(&d, &w, NULL, VX_PAIR_TARGET_LUFS, &p, &j->err)) {
+    } else if (vx_pair_prepare(&d, &w, NULL, NULL, VX_PAIR_TARGET_LUFS, &p, &j->err)) {
         j->failed = 1;
         vx_err msg = j->err;
         vx_err_set(&j->err, "%s (dry %s, wet %s): %s", j->id, j->dry, j->wet, msg.msg);
     } else {
-        if (isnan(side))
-            snprintf(j->note, sizeof j->note,
-                     "%s: a dry channel's maximum is 0, side energy undefined: kept", j->id);
+        char crop_note[300] = "";
+        if (p.cropped)
+            vx_pair_crop_note(&p, crop_note, sizeof crop_note);
+        if (isnan(side) || p.cropped)
+            snprintf(j->note, sizeof j->note, "%s: %s%s%s", j->id,
+                     isnan(side) ? "a dry channel's maximum is 0, side energy undefined: kept" : "",
+                     isnan(side) && p.cropped ? "; " : "", crop_note);
         j->rec = pair_record(j, &p, side);
         vx_pair_free(&p);
     }

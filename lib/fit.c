@@ -431,7 +431,7 @@ void vx_fit_start(vx_fit *f, const double *raw, double eta_raw)
 }
 
 /* n distinct active chunks, uniformly at random: a partial Fisher-Yates shuffle. */
-static size_t draw_batch(vx_fit *f, size_t **which)
+size_t vx_fit_draw_batch(vx_fit *f, size_t **which)
 {
     if (f->active <= f->nslots) {
         *which = NULL;
@@ -451,7 +451,7 @@ static size_t draw_batch(vx_fit *f, size_t **which)
 int vx_fit_step(vx_fit *f, vx_fit_progress *p, vx_err *e)
 {
     size_t *which;
-    size_t n = draw_batch(f, &which);
+    size_t n = vx_fit_draw_batch(f, &which);
     vx_fit_eval ev;
     memset(p, 0, sizeof *p);
     p->step = ++f->step;

@@ -58,6 +58,12 @@ void vx_fit_initial(uint64_t seed, double *raw);
 int vx_fit_evaluate(vx_fit *f, const double *raw, double eta_raw, const size_t *which, size_t n,
                     vx_fit_eval *out, vx_err *e);
 
+/* The chunks of the next batch, drawn from the seeded RNG as a step draws them (so the
+ * first draw of a fit is its first step's batch): their count, and in *which their indices
+ * among the active chunks (owned by f, valid until the next draw), or NULL when the batch
+ * holds every active chunk. */
+size_t vx_fit_draw_batch(vx_fit *f, size_t **which);
+
 /* The optimiser, from (raw, eta_raw). */
 void vx_fit_start(vx_fit *f, const double *raw, double eta_raw);
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 static const char *const voice_words[] = {"speaker", "singer", "vocal", "voice", "speech"};
@@ -204,6 +205,16 @@ int vx_medley_read(const char *dir, vx_medley_song *s, vx_err *e)
     if (name_song(dir, s)) {
         vx_medley_free(s);
         return vx_err_set(e, "%s: out of memory", dir);
+    }
+    struct stat st;
+    int found = stat(s->dir, &st) == 0;
+    if (!found || !S_ISDIR(st.st_mode)) {
+        vx_err_set(e, "%s: %s", s->dir,
+                   found ? "not a folder (a song folder holds <name>_METADATA.yaml)"
+                   : errno == ENOENT || errno == ENOTDIR ? "no such song folder"
+                                                         : strerror(errno));
+        vx_medley_free(s);
+        return -1;
     }
     FILE *fp = fopen(s->yaml, "rb");
     if (!fp) {

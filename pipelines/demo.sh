@@ -56,8 +56,8 @@ jq -r '[.id, .shift] | @tsv' "$run/pairs.ndjson" | while IFS=$tab read -r id shi
     printf '  %-46s %6s samples (applied %6s: %s)\n' "$id" "$shift" "$known" "$ok"
 done
 echo "fits (vx-fit): training loss at the start and the lowest, in $(jq -s '.[0].settings.steps' "$run"/fits/*.json) steps"
-jq -r '[.id, .losses[0], .lowest_loss, .lowest_step + 1] | @tsv' "$run"/fits/*.json |
-    awk -F'\t' '{ printf "  %-46s %.3f -> %.3f (step %d)\n", $1, $2, $3, $4 }'
+jq -r '[.id, .losses[0], .lowest_loss, .lowest_step] | @tsv' "$run"/fits/*.json |
+    awk -F'\t' '{ printf "  %-46s %.3f -> %.3f (step %d, from 0)\n", $1, $2, $3, $4 }'
 echo "presets (vx-select): $(grep -c . "$run/presets.ndjson") selected, $(grep -c . "$run/rejected.ndjson") rejected; a few of their values"
 jq -r '[.track, .fx.peak2.gain_db, .fx.peak2.freq_hz, .fx.comp.cmp_th_db, .fx.delay.time_ms, .fx.send.gain] | @tsv' \
     "$run/presets.ndjson" |

@@ -22,7 +22,7 @@ rc=$?
 if [ $rc -eq 0 ]; then
     mv "$part" "$fit"
     jq -r 'def r: . * 1e4 | round / 1e4;
-        "  \(.id): loss \(.losses[0] | r) -> \(.lowest_loss | r) (step \(.lowest_step + 1) of \(.losses | length))"' "$fit"
+        "  \(.id): loss \(.losses[0] | r) -> \(.lowest_loss | r) (step \(.lowest_step) of 0..\(.losses | length - 1))"' "$fit"
 elif [ $rc -eq 1 ] && [ -s "$part" ] &&
     ! jq -e '.terminated_by | startswith("interrupted")' "$part" >/dev/null 2>&1; then
     mv "$part" "$fit"

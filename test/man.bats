@@ -34,6 +34,16 @@ examples_of() {
     done
 }
 
+@test "every man page carries one date, not older than the manual's last change" {
+    run sh -c "sed -n 's/^\.Dd //p' '$TOP'/man/*.[0-9] | sort -u"
+    [ "${#lines[@]}" -eq 1 ] || fail "man pages disagree on .Dd: ${lines[*]}"
+    dd=$(date -d "${lines[0]}" +%F) || fail "unreadable .Dd: ${lines[0]}"
+    # the author date of the last commit that changed a page (kept by rebases), when the
+    # tree is a git checkout
+    last=$(git -C "$TOP" log -1 --format=%as -- man 2>/dev/null || true)
+    [ -z "$last" ] || [[ ! "$dd" < "$last" ]] || fail ".Dd $dd is older than the last change, $last"
+}
+
 @test "man page examples run as written" {
     cd "$SCRATCH"
     failed=""

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # vx-fit: gradients against the original implementation, a fit that learns, and bad input.
 load helpers
+bats_require_minimum_version 1.5.0
 
 setup() {
     cd "$BATS_TEST_TMPDIR"
@@ -62,6 +63,17 @@ compare_gradient() {
     cmp a b
 }
 
+@test "a fit does not depend on OpenBLAS's own threads (make check-openblas)" {
+    # OpenBLAS keeps a thread pool beside the tools' OpenMP threads; the fit's LAPACK calls
+    # (the FDN's matrix exponential, the A-weighting filter's design) must give the same
+    # result whatever its size. Under reference LAPACK the variable does nothing.
+    OPENBLAS_NUM_THREADS=1 vx-fit -q -n 3 -s 7 -j 2 --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav |
+        jq -c '.losses, .raw' > a
+    OPENBLAS_NUM_THREADS=4 vx-fit -q -n 3 -s 7 -j 2 --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav |
+        jq -c '.losses, .raw' > b
+    cmp a b
+}
+
 @test "a pair record from vx-pair, picked by id, and --log-dir's run folders" {
     vx-pair -q --dry dry.wav --wet wet.wav --id song/voice > pairs.ndjson
     vx-fit -q -n 2 --chunk 3 --overlap 1 -k song/voice --log-dir logs pairs.ndjson > fit.json
@@ -92,12 +104,46 @@ compare_gradient() {
         (.parts | keys) == ["delay_reg", "mldr_lr", "mldr_ms", "mss_lr", "mss_ms"]'
 }
 
-@test "a mono wet is refused" {
+@test "a mono wet is refused, naming the file" {
     sox wet.wav -c 1 mono.wav
     run vx-fit --dry dry.wav --wet mono.wav -o fit.json
     assert_failure 1
-    assert_output --partial 'wet is mono'
+    assert_output 'vx-fit: dry dry.wav, wet mono.wav: wet is mono; DiffVox targets are stereo'
     [ ! -e fit.json ]
+}
+
+@test "--grad on more chunks than a batch: the first step's seeded batch" {
+    sox dry.wav dry3.wav repeat 2
+    sox wet.wav wet3.wav repeat 2
+    run vx-fit -q --grad -b 2 -s 3 --chunk 3 --overlap 1 --dry dry3.wav --wet wet3.wav
+    assert_success
+    echo "$output" >g1
+    jq -e '.chunks == 2 and (.batch | length) == 2 and (.loss | isfinite)' g1
+    vx-fit -q --grad -b 2 -s 3 --chunk 3 --overlap 1 --dry dry3.wav --wet wet3.wav | cmp - g1
+    # a batch that holds every chunk lists none
+    vx-fit -q --grad --chunk 3 --overlap 1 --dry dry3.wav --wet wet3.wav | jq -e '.batch == null'
+}
+
+@test "steps count from 0 in the progress line, messages and lowest_step" {
+    run --separate-stderr vx-fit -n 1 --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav
+    assert_success
+    [ "$(jq .lowest_step <<<"$output")" = 0 ]
+    [[ "$stderr" == *"step 0/1  loss "*" (step 0) "* ]]
+}
+
+@test "a pair cut to its overlap by vx-pair is fitted on it; a long --shift cuts too" {
+    sox dry.wav lead.wav pad 3
+    vx-pair -q --dry dry.wav --wet wet.wav --id base >base.ndjson
+    vx-pair -q --dry lead.wav --wet wet.wav --id lead >lead.ndjson
+    a=$(vx-fit -q --grad --chunk 3 --overlap 1 base.ndjson | jq .loss)
+    b=$(vx-fit -q --grad --chunk 3 --overlap 1 lead.ndjson | jq .loss)
+    echo "# gradient-record loss: no silence $a, 3 s of silence cut $b" >&3
+    [ "$a" = "$b" ]
+    run --separate-stderr vx-fit -n 1 --chunk 3 --overlap 1 --shift -132300 --dry lead.wav --wet wet.wav
+    assert_success
+    [[ "$stderr" == *"vx-fit: shift -132300 samples (-3.00 s) is more than 0.1 s: cut to the overlap"* ]]
+    run jq -c '[.shift, .crop, .frames]' <<<"$output"
+    assert_output '[-132300,{"dry":132300,"wet":0,"frames":188893},188893]'
 }
 
 @test "dry and wet of different sample rates are refused" {

@@ -252,6 +252,9 @@ record() {
         '["score","test",1,"S1_STEM_01","S1/S1_STEM_01","S1_RAW","S1_RAW_01_01"]' ]
     echo "# totals of the tracks scored with the presets that made them: $(jq .total <<<"$output" | tr '\n' ' ')" >&3
     [[ "$stderr" == *'vx-loss: 2 of 2 tracks scored, 0 failed'* ]]
+    # progress names the preset record (its id), not the dry file
+    [[ "$stderr" == *'vx-loss: track 1 of 2: S0/S0_STEM_01'* ]]
+    [[ "$stderr" != *'track 1 of 2: S0_RAW_01_01'* ]]
     jq -e '(.mss_lr + 0.5 * .mss_ms + 0.5 * .mldr_lr + 0.25 * .mldr_ms - .total) | fabs < 1e-12' \
         <<<"$output" >/dev/null
     # presets from standard input, and -q

@@ -154,6 +154,45 @@ setup() {
     assert_no_leftovers .
 }
 
+@test "vx-pair: a dry with 3 s of leading silence is cut to the overlap, not rolled" {
+    sox "$FIX/voice.wav" lead.wav pad 3
+    vx-render -q -p "$TOP/presets/medleydb.ndjson" -k 5 "$FIX/voice.wav" wet5.wav
+    vx-pair -q --dry "$FIX/voice.wav" --wet wet5.wav --id base >base.ndjson
+    run --separate-stderr vx-pair --dry lead.wav --wet wet5.wav --id lead
+    assert_success
+    [[ "$stderr" == *"vx-pair: lead: shift -132300 samples (-3.00 s) is more than 0.1 s: cut to the overlap (dry from frame 132300, wet from 0, 188893 frames) instead of rolled"* ]]
+    echo "$output" >lead.ndjson
+    run jq -c '[.shift, .crop, .frames]' lead.ndjson
+    assert_output '[-132300,{"dry":132300,"wet":0,"frames":188893},188893]'
+    # the same losses as the pair without the silence; DiffVox's roll (a record without
+    # "crop", as the published presets) wraps the dry's silent end over its start
+    base=$(vx-loss -q --no-process -e base.ndjson | jq .mss_lr)
+    lead=$(vx-loss -q --no-process -e lead.ndjson | jq .mss_lr)
+    rolled=$(jq -c 'del(.crop)' lead.ndjson | vx-loss -q --no-process -e - | jq .mss_lr)
+    echo "# mss_lr: no silence $base, 3 s silence cut $lead, rolled $rolled" >&3
+    [ "$base" = "$lead" ]
+    below "$(awk -v a="$base" 'BEGIN { print 1.5 * a }')" "$rolled"
+    # a small shift keeps the roll, no crop: published pairs prepare as in DiffVox
+    run jq -c '[.shift, .crop]' base.ndjson
+    assert_output '[0,null]'
+}
+
+@test "vx-pair: a crop that disagrees with the shift or lies outside the files is refused" {
+    sox "$FIX/voice.wav" lead.wav pad 3
+    vx-render -q -p "$TOP/presets/medleydb.ndjson" -k 5 "$FIX/voice.wav" wet5.wav
+    vx-pair -q --dry lead.wav --wet wet5.wav >lead.ndjson
+    run sh -c "jq -c '.shift = -5' lead.ndjson | vx-loss --no-process -e -"
+    assert_failure 1
+    assert_output --partial "stdin:1: crop starts the wet -132300 frames after the dry, but shift is -5"
+    run sh -c "jq -c '.crop.frames = 188894' lead.ndjson | vx-loss -q --no-process -e -"
+    assert_failure 1
+    run sh -c "jq -c '.crop.frames = 188894' lead.ndjson | vx-loss --no-process -e - 2>&1"
+    assert_output --partial "crop (dry from 132300, wet from 0, 188894 frames) lies outside the files"
+    run sh -c "jq -c '.crop = [1, 2]' lead.ndjson | vx-loss --no-process -e -"
+    assert_failure 1
+    assert_output --partial 'stdin:1: crop must be {"dry": N, "wet": N, "frames": N}'
+}
+
 @test "vx-pair: malformed METADATA.yaml names the file and line, nothing written" {
     song Bad <<'EOF'
 instrumental: 'no'
@@ -193,7 +232,20 @@ EOF
     assert_output "vx-pair: $CORPUS/NoInstr/NoInstr_METADATA.yaml:6: stems.S01.instrument is missing"
     run vx-pair "$CORPUS/Nowhere"
     assert_failure 1
-    assert_output "vx-pair: $CORPUS/Nowhere/Nowhere_METADATA.yaml: No such file or directory"
+    assert_output "vx-pair: $CORPUS/Nowhere: no such song folder"
+    mkdir "$CORPUS/Empty"
+    run vx-pair "$CORPUS/Empty"
+    assert_failure 1
+    assert_output "vx-pair: $CORPUS/Empty/Empty_METADATA.yaml: No such file or directory"
+}
+
+@test "vx-pair: a file given as a song folder is told apart from a missing folder" {
+    run vx-pair "$FIX/voice.wav"
+    assert_failure 1
+    assert_output "vx-pair: $FIX/voice.wav: not a folder (a song folder holds <name>_METADATA.yaml)"
+    run vx-pair "$FIX/voice.wav/made-up"
+    assert_failure 1
+    assert_output "vx-pair: $FIX/voice.wav/made-up: no such song folder"
 }
 
 @test "vx-pair: missing audio fails the whole run, nothing on stdout" {

@@ -42,7 +42,7 @@ static void test_shifts(void)
         vx_err e;
         char name[80];
         snprintf(name, sizeof name, "lag %ld", lags[i]);
-        if (vx_pair_prepare(&voice, &w, NULL, VX_PAIR_TARGET_LUFS, &p, &e)) {
+        if (vx_pair_prepare(&voice, &w, NULL, NULL, VX_PAIR_TARGET_LUFS, &p, &e)) {
             CHECK(0, e.msg);
             free(w.data);
             continue;
@@ -81,12 +81,59 @@ static void test_given_shift(void)
     long s = -20;
     vx_pair p;
     vx_err e;
-    CHECK(vx_pair_prepare(&voice, &w, &s, -23.0, &p, &e) == 0, "given shift");
+    CHECK(vx_pair_prepare(&voice, &w, &s, NULL, -23.0, &p, &e) == 0, "given shift");
     CHECK_NEAR(p.shift, -20, 0, "shift kept");
     CHECK_NEAR(p.frames, voice.frames - 1000, 0, "cropped to the common length");
     CHECK_NEAR(lufs_of(p.dry, 1, p.frames), -23.0, 1e-4, "other target");
     vx_pair_free(&p);
     free(w.data);
+}
+
+/* Shifts past VX_PAIR_ROLL_MAX_S: both cut to their overlap in the whole files, no roll
+ * (a roll would lay the dry's last |shift| samples over the wet's start). */
+static void test_crop(void)
+{
+    const size_t lead = 3 * 44100; /* 3 s of silence before the voice in the dry */
+    vx_audio d = {calloc(lead + voice.frames, sizeof(float)), lead + voice.frames, 1, 44100};
+    memcpy(d.data + lead, voice.data, voice.frames * sizeof(float));
+    vx_audio w = delayed_stereo(&voice, 0, voice.frames);
+    vx_pair p;
+    vx_err e;
+    CHECK(vx_pair_prepare(&d, &w, NULL, NULL, VX_PAIR_TARGET_LUFS, &p, &e) == 0, "3 s lead");
+    CHECK_NEAR(p.shift, -(long)lead, 0, "3 s lead: shift");
+    CHECK(p.cropped && p.crop.dry == lead && p.crop.wet == 0 && p.crop.frames == voice.frames &&
+              p.frames == voice.frames,
+          "3 s lead: cut to the voice, all of it");
+    double g = pow(10, p.gain_dry_db / 20), worst = 0;
+    for (size_t t = 0; t < p.frames; t++)
+        worst = fmax(worst, fabs(p.dry[t] - g * voice.data[t]));
+    CHECK_LE(worst, 1e-6, "3 s lead: the dry is the voice, not rolled");
+    vx_pair_free(&p);
+    /* the same crop given (a pair record's): the same pair */
+    vx_pair_crop c = {lead, 0, voice.frames};
+    long s = -(long)lead;
+    CHECK(vx_pair_prepare(&d, &w, &s, &c, VX_PAIR_TARGET_LUFS, &p, &e) == 0 && p.cropped &&
+              p.frames == voice.frames && fabs(p.dry[1000] - g * voice.data[1000]) < 1e-6,
+          "given crop");
+    vx_pair_free(&p);
+    c.frames++;
+    CHECK(vx_pair_prepare(&d, &w, &s, &c, VX_PAIR_TARGET_LUFS, &p, &e) == -1 &&
+              strstr(e.msg, "lies outside the files"),
+          "a crop past the wet's end");
+    free(w.data);
+    /* the wet lags by 0.5 s: the dry's end and the wet's start are cut */
+    w = delayed_stereo(&voice, 22050, voice.frames);
+    CHECK(vx_pair_prepare(&voice, &w, NULL, NULL, VX_PAIR_TARGET_LUFS, &p, &e) == 0 &&
+              p.shift == 22050 && p.cropped && p.crop.dry == 0 && p.crop.wet == 22050 &&
+              p.frames == voice.frames - 22050,
+          "0.5 s lag: cut");
+    vx_pair_free(&p);
+    free(w.data), free(d.data);
+    vx_pair_crop o = vx_pair_overlap(100, 80, -30);
+    CHECK(o.dry == 30 && o.wet == 0 && o.frames == 70, "overlap: the dry's tail is longer");
+    o = vx_pair_overlap(100, 80, 90);
+    CHECK(o.frames == 0, "overlap: none");
+    CHECK(!vx_pair_crops(4410, 44100) && vx_pair_crops(-4411, 44100), "the margin is 0.1 s");
 }
 
 static void test_side(void)
@@ -111,7 +158,7 @@ static void expect_error(const vx_audio *d, const vx_audio *w, const char *want)
 {
     vx_pair p;
     vx_err e = {""};
-    int rc = vx_pair_prepare(d, w, NULL, -18, &p, &e);
+    int rc = vx_pair_prepare(d, w, NULL, NULL, -18, &p, &e);
     CHECK(rc == -1 && strstr(e.msg, want) && !p.dry && !p.wet, want);
     if (rc == 0 || !strstr(e.msg, want))
         printf("  got: %s\n", rc ? e.msg : "success");
@@ -144,6 +191,7 @@ int main(void)
     }
     test_shifts();
     test_given_shift();
+    test_crop();
     test_side();
     test_errors();
     vx_audio_free(&voice);
