@@ -79,7 +79,8 @@ compare_gradient() {
     vx-fit -q -n 2 --chunk 3 --overlap 1 -k song/voice --log-dir logs pairs.ndjson > fit.json
     vx-fit -q -n 2 --chunk 3 --overlap 1 --log-dir logs pairs.ndjson > /dev/null
     track=$(jq -r .track pairs.ndjson)
-    [ -f "logs/$track/run_0/fit.json" ] && [ -f "logs/$track/run_1/fit.json" ]
+    [ -f "logs/$track/run_0/fit.json" ]
+    [ -f "logs/$track/run_1/fit.json" ]
     cmp <(jq -c . fit.json) <(jq -c . "logs/$track/run_0/fit.json")
 }
 

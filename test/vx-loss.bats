@@ -383,7 +383,8 @@ record() {
 @test "--eval --clip-q caps the delay low-pass Q of the presets above 0.707 only" {
     corpus 0 2
     q() { vx-render -p "$FIX/preset_medleydb$1.json" --print-params | jq '.delay.lpf_q > 0.707'; }
-    [ "$(q 0)" = true ] && [ "$(q 2)" = false ]
+    [ "$(q 0)" = true ]
+    [ "$(q 2)" = false ]
     vx-loss -q -e corpus.ndjson | losses >plain
     vx-loss -q -e corpus.ndjson --clip-q | losses >clipped
     [ "$(sed -n 1p plain)" != "$(sed -n 1p clipped)" ]
