@@ -39,15 +39,15 @@ static _Thread_local kiss_states *thread_states;
 static kiss_states *all_states[1024];
 static size_t n_all_states;
 
-static const kiss_states *states_for(size_t n)
+/* This thread's state of length n for one direction, made on first use: a state holds
+ * twiddles and scratch of about 10 n bytes, and most lengths run in one direction only. */
+static kiss_fftr_cfg state_for(size_t n, int inverse)
 {
     kiss_states *k = thread_states;
     while (k && k->n != n)
         k = k->next;
     if (!k && (k = calloc(1, sizeof *k))) {
         k->n = n;
-        k->fwd = kiss_fftr_alloc((int)n, 0, NULL, NULL);
-        k->inv = kiss_fftr_alloc((int)n, 1, NULL, NULL);
         k->next = thread_states;
         thread_states = k;
         pthread_mutex_lock(&cache_lock);
@@ -55,7 +55,16 @@ static const kiss_states *states_for(size_t n)
             all_states[n_all_states++] = k;
         pthread_mutex_unlock(&cache_lock);
     }
-    return k;
+    if (!k)
+        return NULL;
+    kiss_fftr_cfg *cfg = inverse ? &k->inv : &k->fwd;
+    if (!*cfg) {
+        kiss_fftr_cfg made = kiss_fftr_alloc((int)n, inverse, NULL, NULL);
+        pthread_mutex_lock(&cache_lock); /* vx_fft_release may read it from another thread */
+        *cfg = made;
+        pthread_mutex_unlock(&cache_lock);
+    }
+    return *cfg;
 }
 #endif
 
@@ -117,7 +126,7 @@ void vx_fft_forward(const vx_fft *p, const float *in, vx_cpx *out)
 #ifdef VX_FFT_FFTW
     fftwf_execute_dft_r2c(plan_for(p, 0, in, out), (float *)in, (fftwf_complex *)out);
 #else
-    kiss_fftr(states_for(p->n)->fwd, in, (kiss_fft_cpx *)out);
+    kiss_fftr(state_for(p->n, 0), in, (kiss_fft_cpx *)out);
 #endif
 }
 
@@ -126,8 +135,29 @@ void vx_fft_inverse(const vx_fft *p, vx_cpx *in, float *out)
 #ifdef VX_FFT_FFTW
     fftwf_execute_dft_c2r(plan_for(p, 1, in, out), (fftwf_complex *)in, out);
 #else
-    kiss_fftri(states_for(p->n)->inv, (const kiss_fft_cpx *)in, out);
+    kiss_fftri(state_for(p->n, 1), (const kiss_fft_cpx *)in, out);
 #endif
+}
+
+void vx_fft_release(size_t n)
+{
+    pthread_mutex_lock(&cache_lock);
+#ifdef VX_FFT_FFTW
+    for (struct vx_fft *p = cache; p; p = p->next)
+        if (p->n == n)
+            for (int i = 0; i < 4; i++) {
+                fftwf_plan *plan = &p->plan[i / 2][i % 2];
+                if (*plan)
+                    fftwf_destroy_plan(*plan), *plan = NULL;
+            }
+#else
+    for (size_t i = 0; i < n_all_states; i++)
+        if (all_states[i]->n == n) {
+            kiss_fftr_free(all_states[i]->fwd), all_states[i]->fwd = NULL;
+            kiss_fftr_free(all_states[i]->inv), all_states[i]->inv = NULL;
+        }
+#endif
+    pthread_mutex_unlock(&cache_lock);
 }
 
 void *vx_fft_alloc(size_t bytes)
