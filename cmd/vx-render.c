@@ -90,7 +90,7 @@ static void render_whole(const options *o, const vx_fx *fx)
     vx_audio_free(&in);
     if (!o->quiet && n > 30 * VX_FS)
         fprintf(stderr, "%s: rendering %.1f s\n", vx_cli_name(), (double)n / VX_FS);
-    if (vx_chain_render(fx, x, n, y, &e))
+    if (vx_chain_render_tables(fx, x, n, y, VX_IMPULSE_RELEASE, &e))
         vx_die_err(&e);
     vx_audio out = {y, n, 2, (int)VX_FS};
     if (vx_audio_write(o->out, &out, &e))
@@ -106,7 +106,7 @@ static void render_stream(const options *o, const vx_fx *fx)
     vx_audio_reader *r = vx_audio_reader_open(o->in, &o->fmt, (int)VX_FS, &e);
     if (!r)
         vx_die_err(&e);
-    vx_chain_stream *s = vx_chain_stream_new(fx, (size_t)o->block, &e);
+    vx_chain_stream *s = vx_chain_stream_new(fx, (size_t)o->block, 0, VX_IMPULSE_RELEASE, &e);
     if (!s)
         vx_die_err(&e);
     vx_audio_writer *w = vx_audio_writer_open(o->out, (int)VX_FS, 2, &e);
