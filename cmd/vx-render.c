@@ -1,5 +1,6 @@
 /* vx-render: apply a preset to dry audio (a file or a raw float32 stream). */
 #include <getopt.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -251,6 +252,10 @@ static void render_stream(const options *o, const vx_fx *fx)
 int main(int argc, char **argv)
 {
     vx_cli_start(argv[0], NULL);
+    /* Buffers of 128 kB and more straight from the kernel and back to it when freed: the
+     * render's phases use a few MB each, one after another, and glibc's adaptive threshold
+     * would keep each phase's freed pages resident (about 7 MB more at the peak). */
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
     options o = parse(argc, argv);
     vx_progress_quiet(o.quiet);
     if (o.each) {

@@ -107,14 +107,17 @@ static int combine(const vx_fx *fx, float *const q[2], float *const f[4], size_t
     return 0;
 }
 
-int vx_impulse_build(const vx_fx *fx, size_t n, vx_impulse_tables tables, float *hl,
-                     float *hr, vx_err *e)
+float *vx_impulse_build(const vx_fx *fx, size_t n, vx_impulse_tables tables, float *h[2],
+                        vx_err *e)
 {
     size_t len = vx_impulse_len(n);
     size_t lq = min_sz(VX_DELAY_LEN, len), lf = min_sz(VX_FDN_LEN, len);
-    float *fmem = vx_fft_alloc(4 * VX_FDN_LEN * sizeof *fmem);
+    /* The FDN's responses, then h_o after them; one output at a time (tables released),
+     * h_R goes where f_L0 and f_L1 were, which h_L no longer needs. */
+    int serial = tables == VX_IMPULSE_RELEASE;
+    float *fmem = vx_fft_alloc((4 * VX_FDN_LEN + (serial ? 1 : 2) * len) * sizeof *fmem);
     float *qmem = vx_fft_alloc(2 * VX_DELAY_LEN * sizeof *qmem);
-    float *f[4], *q[2], *h[2] = {hl, hr};
+    float *f[4], *q[2];
     int rc = 0;
     if (!fmem || !qmem) {
         rc = vx_err_set(e, "out of memory for the delay and FDN responses");
@@ -122,6 +125,7 @@ int vx_impulse_build(const vx_fx *fx, size_t n, vx_impulse_tables tables, float 
     }
     for (int j = 0; j < 4; j++)
         f[j] = fmem + j * VX_FDN_LEN;
+    h[0] = fmem + 4 * VX_FDN_LEN, h[1] = serial ? fmem : h[0] + len;
     for (int i = 0; i < 2; i++)
         q[i] = qmem + i * VX_DELAY_LEN;
     vx_fdn *fdn = vx_fdn_create_forward(VX_FDN_LEN);
@@ -142,9 +146,22 @@ int vx_impulse_build(const vx_fx *fx, size_t n, vx_impulse_tables tables, float 
     }
     if (tables == VX_IMPULSE_RELEASE)
         vx_fft_release(VX_FDN_LEN), vx_fft_release(VX_DELAY_LEN);
-    if (combine(fx, q, f, lq, lf, len, tables, h))
+    if (combine(fx, q, f, lq, lf, len, tables, h)) {
         rc = vx_err_set(e, "out of memory for the response");
+        goto done;
+    }
+    /* h_R, then h_L, at the start of the block; the rest is given back */
+    if (!serial)
+        memmove(fmem, h[1], len * sizeof *fmem);
+    memmove(fmem + len, h[0], len * sizeof *fmem);
+    float *shrunk = realloc(fmem, 2 * len * sizeof *fmem);
+    fmem = shrunk ? shrunk : fmem;
+    h[0] = fmem + len, h[1] = fmem;
 done:
-    free(fmem), free(qmem);
-    return rc;
+    free(qmem);
+    if (rc) {
+        free(fmem);
+        return NULL;
+    }
+    return fmem;
 }

@@ -21,10 +21,10 @@ typedef enum {
                           smallest peak memory, for one render */
 } vx_impulse_tables;
 
-/* h_o[t] for t < vx_impulse_len(n) into hl, hr (caller arrays of that many floats), the same
- * values as vx_response_impulse gives. Returns 0, or -1 with e set when out of memory or
- * the FDN or the delay cannot be formed from fx. */
-int vx_impulse_build(const vx_fx *fx, size_t n, vx_impulse_tables tables, float *hl,
-                     float *hr, vx_err *e);
+/* h_o[t] for t < vx_impulse_len(n), the same values as vx_response_impulse gives: returns
+ * a block to free() that holds both, h[0] (left) and h[1] (right) pointing into it; NULL
+ * with e set when out of memory or the FDN or the delay cannot be formed from fx. */
+float *vx_impulse_build(const vx_fx *fx, size_t n, vx_impulse_tables tables, float *h[2],
+                        vx_err *e);
 
 #endif

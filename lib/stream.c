@@ -36,16 +36,11 @@ static vx_partconv *response_convolver(const vx_fx *fx, size_t block, size_t n,
                                        vx_impulse_tables tables, vx_err *e)
 {
     size_t len = vx_impulse_len(n);
-    float *h = malloc(2 * len * sizeof *h);
+    float *h[2], *mem = vx_impulse_build(fx, n, tables, h, e);
     vx_partconv *pc = NULL;
-    if (!h)
-        vx_err_set(e, "out of memory for the response");
-    else if (vx_impulse_build(fx, n, tables, h, h + len, e) == 0) {
-        const float *hs[2] = {h, h + len};
-        if (!(pc = vx_partconv_new(hs, 2, len, block)))
-            vx_err_set(e, "out of memory for the convolution");
-    }
-    free(h);
+    if (mem && !(pc = vx_partconv_new((const float *const *)h, 2, len, block)))
+        vx_err_set(e, "out of memory for the convolution");
+    free(mem);
     return pc;
 }
 
