@@ -32,9 +32,10 @@ BENCHES  = $(BENCH_SRC:test/bench/%.c=$(BUILD)/bench/%)
 LIBVX    = $(BUILD)/libvx.a
 
 DEBIAN_PKGS = build-essential pkg-config libsndfile1-dev libkissfft-dev libcjson-dev \
-	liblapacke-dev liblapack-dev libfftw3-dev libyaml-dev jq bats bats-assert bats-support sox time
+	liblapacke-dev liblapack-dev libfftw3-dev libyaml-dev jq bats bats-assert bats-support sox \
+	clang libclang-rt-14-dev gnuplot-nox libxml2-utils time
 
-.PHONY: all deps check sanitize bench demo install clean presets bin-links
+.PHONY: all deps check sanitize bench demo figures install clean presets bin-links fuzz
 all: $(TOOLS) bin-links
 
 # bin/ links to the tools of the last normal build (KissFFT or FFTW) so that users and the
@@ -84,6 +85,25 @@ sanitize:
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 		LDFLAGS="-fsanitize=address,undefined"
 
+# libFuzzer harnesses (test/fuzz/fuzz_*.c), built with clang, ASan and UBSan in build/fuzz.
+# Each runs FUZZ_RUNS executions (default 1e6), or FUZZ_TIME seconds if given, from its seed
+# corpus test/fuzz/corpus/NAME; FUZZ_TARGET=NAME runs one. Crashes are written to
+# build/fuzz/crash/; a table of executions per target ends the run.
+FUZZ_TARGETS = $(patsubst test/fuzz/fuzz_%.c,%,$(sort $(wildcard test/fuzz/fuzz_*.c)))
+FUZZ_TARGET ?= $(FUZZ_TARGETS)
+FUZZ_TIME   ?=
+FUZZ_RUNS   ?= $(if $(FUZZ_TIME),,1000000)
+FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# clang and libclang-rt-14-dev (in DEBIAN_PKGS) are needed here only, not by `make check`.
+fuzz: deps
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang \
+		CFLAGS="-O1 -g -Wno-pass-failed -fsanitize=fuzzer-no-link $(FUZZ_SAN)" LDFLAGS="$(FUZZ_SAN)" \
+		$(FUZZ_TARGET:%=build/fuzz/fuzz_%)
+	@FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_TIME=$(FUZZ_TIME) sh test/fuzz/run $(FUZZ_TARGET)
+
+build/fuzz/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/memfile.h $(LIBVX)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBVX) $(LDLIBS)
+
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCHES)
 	@$(MAKE) --no-print-directory FFT=fftw all $(BENCHES:build/$(FFT)/%=build/fftw/%)
@@ -92,6 +112,11 @@ bench: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh pipelines/demo.sh
+
+# The paper's figures from the shipped presets, into out/figures/ (FIGURE_FORMAT=svg|pdf).
+figures: deps
+	@$(MAKE) --no-print-directory all
+	@VX_BIN=$(CURDIR)/$(BUILD)/bin sh pipelines/figures.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

@@ -129,21 +129,16 @@ float *vx_impulse_build(const vx_fx *fx, size_t n, vx_impulse_tables tables, flo
     for (int i = 0; i < 2; i++)
         q[i] = qmem + i * VX_DELAY_LEN;
     vx_fdn *fdn = vx_fdn_create_forward(VX_FDN_LEN);
-    rc = fdn ? vx_fdn_forward(fdn, fx, f) : -1;
+    rc = fdn ? vx_fdn_forward(fdn, fx, f, e) : vx_err_set(e, "out of memory for the FDN");
     vx_fdn_free(fdn);
-    if (rc) {
-        rc = vx_err_set(e, fdn ? "the FDN's feedback matrix cannot be formed from this preset"
-                               : "out of memory for the FDN");
+    if (rc)
         goto done;
-    }
     vx_delay *delay = vx_delay_create(VX_DELAY_LEN);
-    rc = delay ? vx_delay_forward(delay, fx, RENDER_ETA, VX_DELAY_PULSE_SINC, q[0], q[1]) : -1;
+    rc = delay ? vx_delay_forward(delay, fx, RENDER_ETA, VX_DELAY_PULSE_SINC, q[0], q[1], e)
+               : vx_err_set(e, "out of memory for the delay");
     vx_delay_free(delay);
-    if (rc) {
-        rc = vx_err_set(e, delay ? "the delay cannot be formed from this preset"
-                                 : "out of memory for the delay");
+    if (rc)
         goto done;
-    }
     if (tables == VX_IMPULSE_RELEASE)
         vx_fft_release(VX_FDN_LEN), vx_fft_release(VX_DELAY_LEN);
     if (combine(fx, q, f, lq, lf, len, tables, h)) {

@@ -61,13 +61,15 @@ vx_chain_stream *vx_chain_stream_new(const vx_fx *fx, size_t block, size_t n,
         vx_chain_stream_free(s);
         return NULL;
     }
-    s->comp = vx_comp_stream_create(fx, block);
     s->e = malloc(block * sizeof *s->e);
     s->c = malloc((2 * block + VX_COMP_TAPS) * sizeof *s->c);
     s->y[0] = malloc(block * sizeof(float));
     s->y[1] = malloc(block * sizeof(float));
-    if (!s->comp || !s->e || !s->c || !s->y[0] || !s->y[1]) {
+    if (!s->e || !s->c || !s->y[0] || !s->y[1])
         vx_err_set(e, "out of memory for the stream's buffers");
+    else
+        s->comp = vx_comp_stream_create(fx, block, e);
+    if (!s->comp) {
         vx_chain_stream_free(s);
         return NULL;
     }
