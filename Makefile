@@ -33,7 +33,7 @@ LIBVX    = $(BUILD)/libvx.a
 
 DEBIAN_PKGS = build-essential pkg-config libsndfile1-dev libkissfft-dev libcjson-dev \
 	liblapacke-dev liblapack-dev libfftw3-dev libyaml-dev jq bats bats-assert bats-support sox \
-	clang libclang-rt-14-dev gnuplot-nox libxml2-utils libopenblas0-pthread
+	clang libclang-rt-14-dev gnuplot-nox libxml2-utils libopenblas0-pthread time
 
 # Debian's BLAS/LAPACK providers the tests run under without switching the system's
 # alternative: each one's folders go first on the library path (test/with-lapack checks

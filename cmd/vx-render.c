@@ -1,8 +1,10 @@
 /* vx-render: apply a preset to dry audio (a file or a raw float32 stream). */
 #include <getopt.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "audition.h"
 #include "chain.h"
 #include "io/audio.h"
 #include "io/cli.h"
@@ -10,6 +12,7 @@
 #include "preset.h"
 
 static const char usage[] = "vx-render -p PRESET [-k INDEX|TRACK] [options] IN OUT\n"
+                            "       vx-render -p SET [-k LIST] --each OUTPATTERN [options] IN\n"
                             "       vx-render -p PRESET [-k INDEX|TRACK] --print-params";
 static const char help[] =
     "Render dry (mono) audio through a DiffVox preset: EQ, compressor/expander, ping-pong\n"
@@ -25,14 +28,17 @@ static const char help[] =
     "      --tail SECONDS    append this much silence to the input to keep the reverb tail\n"
     "  -s, --stream          streaming mode: block by block, bounded memory, any length\n"
     "      --block N         streaming block size in samples (default 65536)\n"
+    "      --each PATTERN    render every preset of the set (with -k, those of a list of\n"
+    "                        indices and ranges, e.g. 0-9,12) to files named by PATTERN:\n"
+    "                        %d the index (%02d: two digits), %s the track\n"
     "      --print-params    print the preset's physical values as JSON and exit\n"
     "  -q, --quiet           no progress messages\n"
     "      --help, --version\n";
 
-enum { OPT_CLIPQ = 256, OPT_TAIL, OPT_BLOCK, OPT_PRINT, OPT_FXDEF };
+enum { OPT_CLIPQ = 256, OPT_TAIL, OPT_BLOCK, OPT_PRINT, OPT_FXDEF, OPT_EACH };
 
 typedef struct {
-    const char *preset, *pick, *in, *out;
+    const char *preset, *pick, *in, *out, *each;
     vx_stream_fmt fmt;
     int clip_q, stream, print, quiet;
     int preset_flags; /* vx_preset_load's */
@@ -49,6 +55,7 @@ static options parse(int argc, char **argv)
         {"stream", no_argument, 0, 's'}, {"block", required_argument, 0, OPT_BLOCK},
         {"print-params", no_argument, 0, OPT_PRINT}, {"quiet", no_argument, 0, 'q'},
         {"fx-defaults", no_argument, 0, OPT_FXDEF},
+        {"each", required_argument, 0, OPT_EACH},
         {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     options o = {.fmt = {44100, 1}, .block = 65536};
     int c;
@@ -64,6 +71,7 @@ static options parse(int argc, char **argv)
         case OPT_BLOCK: o.block = vx_cli_long("--block", optarg, 64, 1 << 22, usage) & ~1L; break;
         case OPT_PRINT: o.print = 1; break;
         case OPT_FXDEF: o.preset_flags = VX_PRESET_FX_DEFAULTS; break;
+        case OPT_EACH: o.each = optarg; break;
         case 'q': o.quiet = 1; break;
         case 'h': vx_cli_common("--help", usage, help); break;
         case 'V': vx_cli_common("--version", usage, help); break;
@@ -72,6 +80,19 @@ static options parse(int argc, char **argv)
     }
     if (!o.preset)
         vx_usage_error(usage, "no preset: give -p FILE");
+    if (o.each) {
+        vx_err e;
+        if (o.print || o.stream)
+            vx_usage_error(usage, "--each renders whole files: not with %s", o.print ? "--print-params" : "-s");
+        if (!strcmp(o.each, "-"))
+            vx_usage_error(usage, "--each writes files: give a pattern, not -");
+        if (vx_audition_pattern_check(o.each, &e))
+            vx_usage_error(usage, "%s", e.msg);
+        if (argc - optind != 1)
+            vx_usage_error(usage, "--each takes IN only");
+        o.in = argv[optind];
+        return o;
+    }
     if (o.print ? argc != optind : argc - optind != 2)
         vx_usage_error(usage, o.print ? "--print-params takes no IN or OUT" : "expected IN and OUT");
     if (!o.print)
@@ -79,26 +100,97 @@ static options parse(int argc, char **argv)
     return o;
 }
 
-/* Whole-signal render: read all, mixdown, FS chain, write. */
-static void render_whole(const options *o, const vx_fx *fx)
+/* The input mixed to mono with the requested tail of silence, into *x; its length. */
+static size_t read_mono(const options *o, float **x)
 {
     vx_err e;
     vx_audio in;
     if (vx_audio_read(o->in, &o->fmt, (int)VX_FS, &in, &e))
         vx_die_err(&e);
     size_t tail = (size_t)(o->tail_s * VX_FS + 0.5), n = in.frames + tail;
-    float *x = calloc(n, sizeof *x), *y = malloc(2 * n * sizeof *y);
-    if (!x || !y)
+    if (!(*x = calloc(n, sizeof **x)))
         vx_die(VX_EXIT_DATA, "%s: out of memory for %zu frames", o->in, n);
-    vx_audio_mixdown(&in, x);
+    vx_audio_mixdown(&in, *x);
     vx_audio_free(&in);
-    if (!o->quiet && n > 30 * VX_FS)
-        fprintf(stderr, "%s: rendering %.1f s\n", vx_cli_name(), (double)n / VX_FS);
-    if (vx_chain_render(fx, x, n, y, &e))
+    return n;
+}
+
+/* Renders x[n] through fx into y[2n] and writes it to path. */
+static void render_to(const vx_fx *fx, const float *x, size_t n, float *y, const char *path,
+                      vx_impulse_tables tables)
+{
+    vx_err e;
+    if (vx_chain_render_tables(fx, x, n, y, tables, &e))
         vx_die_err(&e);
     vx_audio out = {y, n, 2, (int)VX_FS};
-    if (vx_audio_write(o->out, &out, &e))
+    if (vx_audio_write(path, &out, &e))
         vx_die_err(&e);
+}
+
+/* Whole-signal render: read all, mixdown, FS chain, write. */
+static void render_whole(const options *o, const vx_fx *fx)
+{
+    float *x;
+    size_t n = read_mono(o, &x);
+    float *y = malloc(2 * n * sizeof *y);
+    if (!y)
+        vx_die(VX_EXIT_DATA, "%s: out of memory for %zu frames", o->in, n);
+    if (!o->quiet && n > 30 * VX_FS)
+        fprintf(stderr, "%s: rendering %.1f s\n", vx_cli_name(), (double)n / VX_FS);
+    render_to(fx, x, n, y, o->out, VX_IMPULSE_RELEASE);
+    free(x);
+    free(y);
+}
+
+/* Audition: every preset of the set, or those -k lists, each to its own file; one input
+ * read, one output buffer, and FFT tables kept from one preset to the next. */
+static void render_each(const options *o)
+{
+    vx_err e;
+    vx_audition_pick pick = {.n = 0};
+    if (o->pick && vx_audition_pick_parse(o->pick, &pick, &e))
+        vx_usage_error(usage, "%s", e.msg);
+    float *x;
+    size_t n = read_mono(o, &x);
+    float *y = malloc(2 * n * sizeof *y);
+    vx_ndjson_reader *r = vx_ndjson_open(o->preset, &e);
+    if (!y)
+        vx_die(VX_EXIT_DATA, "%s: out of memory for %zu frames", o->in, n);
+    if (!r)
+        vx_die_err(&e);
+    cJSON *rec;
+    int got;
+    long i, done = 0;
+    for (i = 0; (got = vx_ndjson_next(r, &rec, &e)) == 1; i++) {
+        if (o->pick && !vx_audition_picked(&pick, i)) {
+            cJSON_Delete(rec);
+            continue;
+        }
+        double raw[VX_NRAW];
+        if (vx_preset_parse(rec, vx_ndjson_where(r), raw, &e))
+            vx_die_err(&e);
+        const cJSON *track = cJSON_GetObjectItemCaseSensitive(rec, "track");
+        if (!cJSON_IsString(track))
+            track = cJSON_GetObjectItemCaseSensitive(rec, "id");
+        char path[4096];
+        if (vx_audition_name(o->each, i, cJSON_IsString(track) ? track->valuestring : NULL, path,
+                             sizeof path))
+            vx_die(VX_EXIT_DATA, "%s: the file name of preset %ld is too long", o->each, i);
+        cJSON_Delete(rec);
+        vx_fx fx;
+        vx_params_to_fx(raw, o->clip_q, &fx);
+        render_to(&fx, x, n, y, path, VX_IMPULSE_KEEP);
+        done++;
+        if (!o->quiet)
+            vx_progress("%ld presets rendered", done);
+    }
+    vx_progress_done();
+    if (got < 0)
+        vx_die_err(&e);
+    if (o->pick && pick.last >= i)
+        vx_die(VX_EXIT_DATA, "%s: no preset at index %ld in the set (%ld presets)", o->preset,
+               pick.last, i);
+    vx_ndjson_close(r);
     free(x);
     free(y);
 }
@@ -110,7 +202,7 @@ static void render_stream(const options *o, const vx_fx *fx)
     vx_audio_reader *r = vx_audio_reader_open(o->in, &o->fmt, (int)VX_FS, &e);
     if (!r)
         vx_die_err(&e);
-    vx_chain_stream *s = vx_chain_stream_new(fx, (size_t)o->block, &e);
+    vx_chain_stream *s = vx_chain_stream_new(fx, (size_t)o->block, 0, VX_IMPULSE_RELEASE, &e);
     if (!s)
         vx_die_err(&e);
     vx_audio_writer *w = vx_audio_writer_open(o->out, (int)VX_FS, 2, &e);
@@ -165,7 +257,20 @@ int main(int argc, char **argv)
 {
     vx_cli_start(argv[0], NULL);
     options o = parse(argc, argv);
+    /* One render: buffers of 128 kB and more straight from the kernel and back to it when
+     * freed, as its phases use a few MB each, one after another (glibc's adaptive threshold
+     * would keep freed pages resident: about 7 MB more at the peak). An audition: every
+     * buffer kept in the heap for the next preset, so that its pages are not faulted in
+     * again (a fifth of the time). */
+    if (o.each)
+        mallopt(M_MMAP_THRESHOLD, 32 << 20), mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    else
+        mallopt(M_MMAP_THRESHOLD, 128 * 1024);
     vx_progress_quiet(o.quiet);
+    if (o.each) {
+        render_each(&o);
+        return 0;
+    }
     vx_err e;
     double raw[VX_NRAW];
     if (vx_preset_load(o.preset, o.pick, o.preset_flags, raw, NULL, &e))

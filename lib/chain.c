@@ -1,43 +1,32 @@
-/* Whole-signal rendering through the DiffVox chain (see chain.h). */
+/* Whole-signal rendering through the DiffVox chain (see chain.h): the streaming chain over
+ * the whole signal, so that both modes give the same samples. */
 #include "chain.h"
-#include "fx/comp.h"
-#include "fx/peq.h"
-#include "response.h"
 
-#include <stdlib.h>
-
-/* The delay surrogate's damping does not affect a render; this is its initial value. */
-#define RENDER_ETA -0.01
-
-/* PEQ then compressor: the chain's non-linear, time-varying part, into c[n]. */
-static int front(const vx_fx *fx, const float *x, size_t n, float *c, vx_err *e)
+/* Samples per block: long blocks mean few partitions of the response to multiply per
+ * output sample, short ones little memory; a short signal takes one block. */
+static size_t whole_block(size_t n)
 {
-    vx_peq *peq = vx_peq_create(vx_peq_main_kinds, VX_PEQ_BANDS, n);
-    vx_comp *comp = vx_comp_create(n);
-    int rc = 0;
-    if (!peq || !comp)
-        rc = vx_err_set(e, "out of memory for the EQ and compressor of %zu samples", n);
-    else if (vx_peq_forward(peq, fx->peq, x, c, n, e) || vx_comp_forward(comp, fx, c, c, n, e))
-        rc = -1;
-    vx_peq_free(peq);
-    vx_comp_free(comp);
-    return rc;
+    size_t b = 64;
+    while (b < n && b < 65536)
+        b *= 2;
+    return b;
+}
+
+int vx_chain_render_tables(const vx_fx *fx, const float *x, size_t n, float *y,
+                           vx_impulse_tables tables, vx_err *e)
+{
+    size_t block = whole_block(n), out = 0;
+    vx_chain_stream *s = vx_chain_stream_new(fx, block, n, tables, e);
+    if (!s)
+        return -1;
+    for (size_t t = 0; t < n; t += block)
+        out += vx_chain_stream_push(s, x + t, n - t < block ? n - t : block, y + 2 * out);
+    vx_chain_stream_finish(s, y + 2 * out);
+    vx_chain_stream_free(s);
+    return 0;
 }
 
 int vx_chain_render(const vx_fx *fx, const float *x, size_t n, float *y, vx_err *e)
 {
-    float *c = malloc(n * sizeof *c);
-    vx_response *r = vx_response_create(n, 0);
-    vx_response_work *w = r ? vx_response_work_create(r) : NULL;
-    int rc = 0;
-    if (!c || !w)
-        rc = vx_err_set(e, "out of memory for a render of %zu samples", n);
-    else if (front(fx, x, n, c, e) || vx_response_build(r, fx, RENDER_ETA, e))
-        rc = -1;
-    else
-        vx_response_apply(r, w, c, n, NULL, y, NULL);
-    free(c);
-    vx_response_work_free(w);
-    vx_response_free(r);
-    return rc;
+    return vx_chain_render_tables(fx, x, n, y, VX_IMPULSE_KEEP, e);
 }

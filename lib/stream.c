@@ -1,17 +1,13 @@
 /* The chain in streaming form (see chain.h): biquads and compressor carry their state
- * across blocks; the post-compressor response, the same FS response the whole-signal
- * render uses, is applied by partitioned convolution. */
+ * across blocks; the post-compressor FS response is applied by partitioned convolution. */
 #include "chain.h"
 #include "dsp/partconv.h"
 #include "fx/biquad.h"
 #include "fx/comp.h"
 #include "fx/peq.h"
-#include "response.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-#define RENDER_ETA -0.01 /* unused by a render; the surrogate's initial damping */
 
 struct vx_chain_stream {
     size_t block;
@@ -35,26 +31,21 @@ void vx_chain_stream_free(vx_chain_stream *s)
     free(s);
 }
 
-/* The FS post-compressor response in time, cut into partitions; NULL with e set. */
-static vx_partconv *response_convolver(const vx_fx *fx, size_t block, vx_err *e)
+/* The FS post-compressor response in time (what reaches n outputs), cut into partitions. */
+static vx_partconv *response_convolver(const vx_fx *fx, size_t block, size_t n,
+                                       vx_impulse_tables tables, vx_err *e)
 {
-    size_t len = vx_response_len();
-    vx_response *r = vx_response_create_impulse();
-    float *h[2] = {malloc(len * sizeof(float)), malloc(len * sizeof(float))};
+    size_t len = vx_impulse_len(n);
+    float *h[2], *mem = vx_impulse_build(fx, n, tables, h, e);
     vx_partconv *pc = NULL;
-    if (!r || !h[0] || !h[1]) {
-        vx_err_set(e, "out of memory for the reverb and delay response");
-    } else if (vx_response_build(r, fx, RENDER_ETA, e) == 0) {
-        vx_response_impulse(r, h[0], h[1]);
-        if (!(pc = vx_partconv_new((const float *const *)h, 2, len, block)))
-            vx_err_set(e, "out of memory for the convolution");
-    }
-    vx_response_free(r);
-    free(h[0]), free(h[1]);
+    if (mem && !(pc = vx_partconv_new((const float *const *)h, 2, len, block)))
+        vx_err_set(e, "out of memory for the convolution");
+    free(mem);
     return pc;
 }
 
-vx_chain_stream *vx_chain_stream_new(const vx_fx *fx, size_t block, vx_err *e)
+vx_chain_stream *vx_chain_stream_new(const vx_fx *fx, size_t block, size_t n,
+                                     vx_impulse_tables tables, vx_err *e)
 {
     vx_chain_stream *s = calloc(1, sizeof *s);
     if (!s) {
@@ -65,15 +56,20 @@ vx_chain_stream *vx_chain_stream_new(const vx_fx *fx, size_t block, vx_err *e)
     for (int b = 0; b < VX_PEQ_BANDS; b++)
         s->eq[b] = vx_biquad_design(vx_peq_main_kinds[b], fx->peq[b].gain_db, fx->peq[b].freq_hz,
                                     fx->peq[b].q, VX_FS);
+    /* the response first: its build is the peak of memory, before the stream's buffers */
+    if (!(s->conv = response_convolver(fx, block, n, tables, e))) {
+        vx_chain_stream_free(s);
+        return NULL;
+    }
     s->e = malloc(block * sizeof *s->e);
     s->c = malloc((2 * block + VX_COMP_TAPS) * sizeof *s->c);
     s->y[0] = malloc(block * sizeof(float));
     s->y[1] = malloc(block * sizeof(float));
     if (!s->e || !s->c || !s->y[0] || !s->y[1])
         vx_err_set(e, "out of memory for the stream's buffers");
-    else if ((s->comp = vx_comp_stream_create(fx, block, e)))
-        s->conv = response_convolver(fx, block, e);
-    if (!s->conv) {
+    else
+        s->comp = vx_comp_stream_create(fx, block, e);
+    if (!s->comp) {
         vx_chain_stream_free(s);
         return NULL;
     }

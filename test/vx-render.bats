@@ -309,3 +309,43 @@ setup() {
     assert_output --regexp '^vx-render: nul\.json:1: a NUL byte at column [0-9]+ \(not text\)$'
     [ ! -e wet.wav ]
 }
+
+@test "--each renders the chosen presets to files named by the pattern" {
+    sox dry.wav short.wav trim 0 1
+    mkdir out
+    vx-render -q -p "$SET" -k 0-1,12 --each 'out/%02d-%s.wav' short.wav
+    t0=$(sed -n 1p "$SET" | jq -r .track) t1=$(sed -n 2p "$SET" | jq -r .track)
+    t12=$(sed -n 13p "$SET" | jq -r .track)
+    [ "$(ls out | wc -l)" = 3 ]
+    for f in "00-$t0" "01-$t1" "12-$t12"; do [ -f "out/$f.wav" ]; done
+    # each file is the single-preset render of its index
+    vx-render -q -p "$SET" -k 12 short.wav one.wav
+    cmp one.wav "out/12-$t12.wav"
+    vx-render -q -p "$SET" -k 0 short.wav one.wav
+    cmp one.wav "out/00-$t0.wav"
+    # without -k, every preset of the set; %d alone and %% are enough
+    head -n 2 "$SET" > two.ndjson
+    vx-render -q -p two.ndjson --each 'n%d%%.wav' short.wav
+    [ -f n0%.wav ] && [ -f n1%.wav ] && [ ! -f n2%.wav ]
+}
+
+@test "--each: bad patterns, lists and indices" {
+    for pat in out.wav 'a%d-%d.wav' '%s.wav' '%x-%d.wav' '%d-%s-%s.wav' '%-2d.wav' -; do
+        run vx-render -p "$SET" --each "$pat" dry.wav
+        assert_failure 2
+        assert_output --partial 'usage: vx-render'
+    done
+    for k in 3-1 x 1, 2-; do
+        run vx-render -p "$SET" -k "$k" --each '%d.wav' dry.wav
+        assert_failure 2
+        assert_output --partial "-k $k"
+    done
+    run vx-render -p "$SET" --each '%d.wav' dry.wav extra.wav
+    assert_failure 2
+    run vx-render -s -p "$SET" --each '%d.wav' dry.wav
+    assert_failure 2
+    head -n 2 "$SET" > two.ndjson
+    run vx-render -q -p two.ndjson -k 1-5 --each '%d.wav' dry.wav
+    assert_failure 1
+    assert_output --partial 'no preset at index 5'
+}

@@ -8,7 +8,8 @@
 #ifdef VX_FFT_FFTW
 #include <fftw3.h>
 #else
-#include <kiss_fftr.h>
+#include <kiss_fft.h>
+#include <math.h>
 #endif
 
 struct vx_fft {
@@ -18,46 +19,19 @@ struct vx_fft {
      * gives it); other arrays go through plans that accept any alignment, about 2.5 times
      * slower. Each is made on first use: planning costs more than a one-off transform. */
     fftwf_plan plan[2][2];
+#else
+    /* A real transform of n points is a complex one of n/2 (even samples in the real
+     * parts, odd in the imaginary) and a pass that separates them with the twiddles
+     * e^(-2 pi i k / n), k <= n/4. Out of place a KissFFT state is only read, so one
+     * state per direction serves every thread (kiss_fftr keeps scratch in its state,
+     * which would need one per thread: 10 n bytes each, against 6 n shared here). */
+    kiss_fft_cfg cfg[2]; /* [inverse], made on first use */
+    vx_cpx *tw;
 #endif
     struct vx_fft *next;
 };
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
-
-#ifndef VX_FFT_FFTW
-/* A KissFFT state holds a scratch buffer, so a state must not run in two threads at
- * once: each thread keeps its own states, made on first use for each length. */
-typedef struct kiss_states {
-    size_t n;
-    kiss_fftr_cfg fwd, inv;
-    struct kiss_states *next;
-} kiss_states;
-
-static _Thread_local kiss_states *thread_states;
-/* Every state ever made, so that they stay reachable (for leak checkers) after their
- * threads end; they live as long as the process, as the plans do. */
-static kiss_states *all_states[1024];
-static size_t n_all_states;
-
-static const kiss_states *states_for(size_t n)
-{
-    kiss_states *k = thread_states;
-    while (k && k->n != n)
-        k = k->next;
-    if (!k && (k = calloc(1, sizeof *k))) {
-        k->n = n;
-        k->fwd = kiss_fftr_alloc((int)n, 0, NULL, NULL);
-        k->inv = kiss_fftr_alloc((int)n, 1, NULL, NULL);
-        k->next = thread_states;
-        thread_states = k;
-        pthread_mutex_lock(&cache_lock);
-        if (n_all_states < sizeof all_states / sizeof *all_states)
-            all_states[n_all_states++] = k;
-        pthread_mutex_unlock(&cache_lock);
-    }
-    return k;
-}
-#endif
 
 static struct vx_fft *cache;
 
@@ -112,12 +86,62 @@ const vx_fft *vx_fft_get(size_t n)
 
 size_t vx_fft_len(const vx_fft *p) { return p->n; }
 
+#ifndef VX_FFT_FFTW
+/* The complex state of a direction and the twiddles, made on first use. */
+static kiss_fft_cfg kiss_for(const struct vx_fft *cp, int inverse)
+{
+    struct vx_fft *p = (struct vx_fft *)cp;
+    kiss_fft_cfg cfg = __atomic_load_n(&p->cfg[inverse], __ATOMIC_ACQUIRE);
+    if (cfg)
+        return cfg;
+    pthread_mutex_lock(&cache_lock);
+    size_t half = p->n / 2;
+    if (!p->tw && (p->tw = malloc((half / 2 + 1) * sizeof *p->tw)))
+        for (size_t k = 0; k <= half / 2; k++) {
+            double ph = -2.0 * M_PI * (double)k / (double)p->n;
+            p->tw[k] = (vx_cpx){(float)cos(ph), (float)sin(ph)};
+        }
+    if (!(cfg = p->cfg[inverse]) && p->tw) {
+        cfg = kiss_fft_alloc((int)half, inverse, NULL, NULL);
+        __atomic_store_n(&p->cfg[inverse], cfg, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&cache_lock);
+    return cfg;
+}
+
+static vx_cpx cmul(vx_cpx a, vx_cpx b) { return (vx_cpx){a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re}; }
+
+/* e^(-2 pi i k / n) for 0 <= k <= n/2 from the table of k <= n/4. */
+static vx_cpx twiddle(const struct vx_fft *p, size_t k)
+{
+    size_t half = p->n / 2;
+    if (k <= half / 2)
+        return p->tw[k];
+    vx_cpx t = p->tw[half - k]; /* e^(-i pi) e^(+2 pi i (half - k) / n) */
+    return (vx_cpx){-t.re, t.im};
+}
+#endif
+
 void vx_fft_forward(const vx_fft *p, const float *in, vx_cpx *out)
 {
 #ifdef VX_FFT_FFTW
     fftwf_execute_dft_r2c(plan_for(p, 0, in, out), (float *)in, (fftwf_complex *)out);
 #else
-    kiss_fftr(states_for(p->n)->fwd, in, (kiss_fft_cpx *)out);
+    size_t half = p->n / 2;
+    kiss_fft(kiss_for(p, 0), (const kiss_fft_cpx *)in, (kiss_fft_cpx *)out);
+    /* Z = the complex transform: X_k = E_k + w^k O_k, X_(half-k) = conj(E_k - w^k O_k), with
+     * E_k = (Z_k + conj Z_(half-k)) / 2 and O_k = -i (Z_k - conj Z_(half-k)) / 2 */
+    vx_cpx z0 = out[0];
+    out[0] = (vx_cpx){z0.re + z0.im, 0};
+    out[half] = (vx_cpx){z0.re - z0.im, 0};
+    for (size_t k = 1; k <= half / 2; k++) {
+        vx_cpx a = out[k], b = out[half - k];
+        vx_cpx e = {0.5f * (a.re + b.re), 0.5f * (a.im - b.im)};
+        vx_cpx o = {0.5f * (a.im + b.im), -0.5f * (a.re - b.re)};
+        vx_cpx wo = cmul(twiddle(p, k), o);
+        out[k] = (vx_cpx){e.re + wo.re, e.im + wo.im};
+        out[half - k] = (vx_cpx){e.re - wo.re, wo.im - e.im};
+    }
 #endif
 }
 
@@ -126,8 +150,42 @@ void vx_fft_inverse(const vx_fft *p, vx_cpx *in, float *out)
 #ifdef VX_FFT_FFTW
     fftwf_execute_dft_c2r(plan_for(p, 1, in, out), (fftwf_complex *)in, out);
 #else
-    kiss_fftri(states_for(p->n)->inv, (const kiss_fft_cpx *)in, out);
+    size_t half = p->n / 2;
+    kiss_fft_cfg cfg = kiss_for(p, 1); /* the twiddles too */
+    /* Z_k = (X_k + conj X_(half-k)) + i w^-k (X_k - conj X_(half-k)), in place; its
+     * unnormalised inverse is n (x_even + i x_odd) */
+    float x0 = in[0].re, xn = in[half].re;
+    in[0] = (vx_cpx){x0 + xn, x0 - xn};
+    for (size_t k = 1; k <= half / 2; k++) {
+        vx_cpx a = in[k], b = in[half - k], w = twiddle(p, k);
+        vx_cpx e = {a.re + b.re, a.im - b.im}, d = {a.re - b.re, a.im + b.im};
+        vx_cpx o = cmul((vx_cpx){w.re, -w.im}, d); /* w^-k d */
+        in[k] = (vx_cpx){e.re - o.im, e.im + o.re};
+        /* the pair's own: e' = conj e, d' = -conj d, w^-(half-k) = -w^k */
+        vx_cpx o2 = cmul(w, (vx_cpx){d.re, -d.im});
+        in[half - k] = (vx_cpx){e.re - o2.im, -e.im + o2.re};
+    }
+    kiss_fft(cfg, (const kiss_fft_cpx *)in, (kiss_fft_cpx *)out);
 #endif
+}
+
+void vx_fft_release(size_t n)
+{
+    pthread_mutex_lock(&cache_lock);
+    for (struct vx_fft *p = cache; p; p = p->next)
+        if (p->n == n) {
+#ifdef VX_FFT_FFTW
+            for (int i = 0; i < 4; i++) {
+                fftwf_plan *plan = &p->plan[i / 2][i % 2];
+                if (*plan)
+                    fftwf_destroy_plan(*plan), *plan = NULL;
+            }
+#else
+            kiss_fft_free(p->cfg[0]), kiss_fft_free(p->cfg[1]), free(p->tw);
+            p->cfg[0] = p->cfg[1] = NULL, p->tw = NULL;
+#endif
+        }
+    pthread_mutex_unlock(&cache_lock);
 }
 
 void *vx_fft_alloc(size_t bytes)

@@ -28,6 +28,12 @@ void vx_fft_forward(const vx_fft *p, const float *in, vx_cpx *out);
  * bins 0 and n/2 are ignored. `in` may be overwritten (FFTW does). */
 void vx_fft_inverse(const vx_fft *p, vx_cpx *in, float *out);
 
+/* Frees the tables of length-n transforms (KissFFT: every thread's; about 10 n bytes per
+ * direction and thread), which are otherwise kept for the process's life; the next
+ * transform of that length makes them again. For long lengths that a program needs once.
+ * No transform of length n may be running. */
+void vx_fft_release(size_t n);
+
 /* Memory for signals and spectra that are transformed often: aligned for SIMD transforms
  * (FFTW's aligned plans are about 2.5 times faster). Release with free(). NULL when out
  * of memory. */

@@ -15,8 +15,8 @@ struct vx_partconv {
     vx_cpx *fdl;  /* [parts][bins] input spectra, ring buffer, newest at `head` */
     size_t head;
     float *window; /* 2B: previous block then current block */
-    vx_cpx *acc;
-    float *out;
+    vx_cpx *acc;   /* [nout][bins]: each output's sum of products */
+    float *out;    /* [nout][2B]: each output's inverse transform */
 };
 
 vx_partconv *vx_partconv_new(const float *const *h, int nout, size_t len, size_t block)
@@ -34,8 +34,8 @@ vx_partconv *vx_partconv_new(const float *const *h, int nout, size_t len, size_t
     pc->H = malloc((size_t)nout * pc->parts * pc->bins * sizeof *pc->H);
     pc->fdl = calloc(pc->parts * pc->bins, sizeof *pc->fdl);
     pc->window = calloc(2 * block, sizeof *pc->window);
-    pc->acc = malloc(pc->bins * sizeof *pc->acc);
-    pc->out = malloc(2 * block * sizeof *pc->out);
+    pc->acc = malloc((size_t)nout * pc->bins * sizeof *pc->acc);
+    pc->out = malloc((size_t)nout * 2 * block * sizeof *pc->out);
     if (!pc->plan || !pc->H || !pc->fdl || !pc->window || !pc->acc || !pc->out) {
         vx_partconv_free(pc);
         return NULL;
@@ -62,18 +62,22 @@ void vx_partconv_process(vx_partconv *pc, const float *x, float *const *y)
     memcpy(pc->window + B, x, B * sizeof *pc->window);
     pc->head = (pc->head + pc->parts - 1) % pc->parts;
     vx_fft_forward(pc->plan, pc->window, pc->fdl + pc->head * nb);
+    /* the outputs side by side: the same operations in the same order as one by one */
+#pragma omp parallel for schedule(static) if (pc->nout > 1)
     for (int j = 0; j < pc->nout; j++) {
-        memset(pc->acc, 0, nb * sizeof *pc->acc);
+        vx_cpx *acc = pc->acc + (size_t)j * nb;
+        float *out = pc->out + (size_t)j * 2 * B;
+        memset(acc, 0, nb * sizeof *acc);
         for (size_t p = 0; p < pc->parts; p++) {
             const vx_cpx *X = pc->fdl + ((pc->head + p) % pc->parts) * nb;
             const vx_cpx *H = pc->H + ((size_t)j * pc->parts + p) * nb;
             for (size_t k = 0; k < nb; k++) {
-                pc->acc[k].re += X[k].re * H[k].re - X[k].im * H[k].im;
-                pc->acc[k].im += X[k].re * H[k].im + X[k].im * H[k].re;
+                acc[k].re += X[k].re * H[k].re - X[k].im * H[k].im;
+                acc[k].im += X[k].re * H[k].im + X[k].im * H[k].re;
             }
         }
-        vx_fft_inverse(pc->plan, pc->acc, pc->out);
-        memcpy(y[j], pc->out + B, B * sizeof *pc->out); /* the second half is alias-free */
+        vx_fft_inverse(pc->plan, acc, out);
+        memcpy(y[j], out + B, B * sizeof *out); /* the second half is alias-free */
     }
 }
 

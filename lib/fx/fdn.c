@@ -1,6 +1,7 @@
 /* Frequency-sampled FDN (spec/effects.md §7a): per bin k, H_k = c (D_k^-1 - U Gamma_k)^-1 b
  * solved in double with partial-pivot LU, four inverse FFTs, then the 4-band EQ along time.
- * The backward pass recomputes each bin's factorisation: storing them would take 150 MB. */
+ * The backward pass recomputes each bin's factorisation: storing them would take 150 MB.
+ * A forward-only workspace (renders) keeps nothing for a backward pass: 16 len bytes. */
 /* Fused multiply-adds where the ISA has them (the AVX2 clones): -std=c11 turns contraction
  * off, and the per-bin solves are mostly multiply-adds. */
 #pragma GCC optimize("fp-contract=fast")
@@ -38,13 +39,15 @@ struct vx_fdn {
     int f32_grid;                  /* see vx_fdn_set_f32_grid */
     double rot_re[NL], rot_im[NL]; /* e^{j 2 pi VW d_i / len}: one vector step of line i */
     float (*f32_phase)[NL][2][VW]; /* per vector of bins: cos, sin of the float32 grid's
-                                      phases, which do not depend on the parameters */
+                                      phases, which do not depend on the parameters (NULL
+                                      forward-only: computed where used) */
     double expo[NL];               /* d_i / 997 (spec §7a step 2) */
     vx_cpx *spec[NIR];             /* nbins each: H / len before the inverse FFT, then the
                                       spectra of the gradients in the backward pass */
-    float *pre[NIR];               /* len each: responses before the EQ, then their gradients */
+    float *pre[NIR];               /* len each: responses before the EQ, then their gradients
+                                      (NULL forward-only: the outputs hold them) */
     vx_peq *eq;                    /* the 4-band EQ of the four responses, one per lane,
-                                      with its saved signals */
+                                      with its saved signals (NULL forward-only) */
     double *acc;                   /* nthreads x NACC partial gradients */
     /* parameters of the last forward; ready says there was one */
     int ready;
@@ -96,26 +99,32 @@ typedef struct {
 static size_t nvectors(const vx_fdn *f) { return (f->nbins + VW - 1) / VW; }
 
 /* The float32 grid as torch computes it, arange(F) / L * 2 * pi, times d_i, and the cos
- * and sin of that float phase, for every bin (the last one repeated past the end). */
+ * and sin of that float phase, for the bins of vector v (the last one repeated past the
+ * end). */
+static void f32_phase_of(const vx_fdn *f, size_t v, float z[NL][2][VW])
+{
+    for (int l = 0; l < VW; l++) {
+        size_t k = v * VW + l < f->nbins ? v * VW + l : f->nbins - 1;
+        float w = (float)k / (float)f->len;
+        w = w * 2.0f;
+        w = w * (float)M_PI;
+        for (int i = 0; i < NL; i++) {
+            float ph = w * (float)vx_fdn_delays[i];
+            z[i][0][l] = cosf(ph);
+            z[i][1][l] = sinf(ph);
+        }
+    }
+}
+
 static void fill_f32_phase(vx_fdn *f)
 {
     const size_t nv = nvectors(f);
 #pragma omp parallel for schedule(static) num_threads(f->nthreads)
     for (size_t v = 0; v < nv; v++)
-        for (int l = 0; l < VW; l++) {
-            size_t k = v * VW + l < f->nbins ? v * VW + l : f->nbins - 1;
-            float w = (float)k / (float)f->len;
-            w = w * 2.0f;
-            w = w * (float)M_PI;
-            for (int i = 0; i < NL; i++) {
-                float ph = w * (float)vx_fdn_delays[i];
-                f->f32_phase[v][i][0][l] = cosf(ph);
-                f->f32_phase[v][i][1][l] = sinf(ph);
-            }
-        }
+        f32_phase_of(f, v, f->f32_phase[v]);
 }
 
-vx_fdn *vx_fdn_create(size_t len)
+static vx_fdn *create(size_t len, int forward_only)
 {
     if (len < 4 || len % 2)
         return NULL;
@@ -127,16 +136,22 @@ vx_fdn *vx_fdn_create(size_t len)
     f->nbins = len / 2 + 1;
     f->plan = vx_fft_get(len);
     f->nthreads = omp_get_max_threads();
-    f->acc = malloc((size_t)f->nthreads * NACC * sizeof *f->acc);
-    f->f32_phase = vx_fft_alloc(nvectors(f) * sizeof *f->f32_phase);
-    f->eq = vx_peq_create4(vx_peq_fdn_kinds, VX_FDNEQ_BANDS, len);
-    int ok = f->plan && f->acc && f->f32_phase && f->eq;
-    for (int j = 0; j < NIR; j++) {
-        f->spec[j] = vx_fft_alloc(f->nbins * sizeof *f->spec[j]);
-        f->pre[j] = vx_fft_alloc(len * sizeof *f->pre[j]);
-        ok = ok && f->spec[j] && f->pre[j];
+    /* the four spectra in one block: forward-only, it is the EQ's work memory afterwards */
+    vx_cpx *spec = vx_fft_alloc(NIR * f->nbins * sizeof *spec);
+    int ok = f->plan && spec;
+    for (int j = 0; ok && j < NIR; j++)
+        f->spec[j] = spec + j * f->nbins;
+    if (!forward_only) {
+        f->acc = malloc((size_t)f->nthreads * NACC * sizeof *f->acc);
+        f->f32_phase = vx_fft_alloc(nvectors(f) * sizeof *f->f32_phase);
+        f->eq = vx_peq_create4(vx_peq_fdn_kinds, VX_FDNEQ_BANDS, len);
+        ok = ok && f->acc && f->f32_phase && f->eq;
+        for (int j = 0; ok && j < NIR; j++)
+            ok = (f->pre[j] = vx_fft_alloc(len * sizeof *f->pre[j])) != NULL;
     }
     if (!ok) {
+        free(spec);
+        f->spec[0] = NULL;
         vx_fdn_free(f);
         return NULL;
     }
@@ -146,16 +161,22 @@ vx_fdn *vx_fdn_create(size_t len)
         f->rot_im[i] = sin(ph);
         f->expo[i] = vx_fdn_delays[i] / (double)vx_fdn_delays[0];
     }
-    fill_f32_phase(f);
+    if (f->f32_phase)
+        fill_f32_phase(f);
     return f;
 }
+
+vx_fdn *vx_fdn_create(size_t len) { return create(len, 0); }
+
+vx_fdn *vx_fdn_create_forward(size_t len) { return create(len, 1); }
 
 void vx_fdn_free(vx_fdn *f)
 {
     if (!f)
         return;
+    free(f->spec[0]);
     for (int j = 0; j < NIR; j++)
-        free(f->spec[j]), free(f->pre[j]);
+        free(f->pre[j]);
     vx_peq_free(f->eq);
     free(f->acc), free(f->f32_phase);
     free(f);
@@ -189,9 +210,12 @@ static VX_INLINE void lanes_at(const vx_fdn *f, size_t k0, fdn_lanes *b)
  * exactly, (k d_i) mod len; later vectors rotate the previous one by VW bins. */
 static VX_INLINE void phases(const vx_fdn *f, const fdn_lanes *b, int first, vd *zr, vd *zi)
 {
+    _Alignas(16) float here[NL][2][VW]; /* forward-only: no table */
+    if (f->f32_grid && !f->f32_phase)
+        f32_phase_of(f, b->k[0] / VW, here);
     for (int i = 0; i < NL; i++) {
         if (f->f32_grid) {
-            const float(*z)[VW] = f->f32_phase[b->k[0] / VW][i];
+            const float(*z)[VW] = f->f32_phase ? f->f32_phase[b->k[0] / VW][i] : here[i];
             zr[i] = __builtin_convertvector(*(const vx_v4f *)z[0], vd);
             zi[i] = __builtin_convertvector(*(const vx_v4f *)z[1], vd);
         } else if (first) {
@@ -407,12 +431,25 @@ int vx_fdn_forward(vx_fdn *f, const vx_fx *fx, float *const ir[NIR], vx_err *e)
 #pragma omp parallel for schedule(static) num_threads(f->nthreads)
     for (size_t ch = 0; ch < nch; ch++)
         forward_chunk(f, ch);
+    float *const *pre = f->eq ? f->pre : ir;
 #pragma omp parallel for schedule(static) num_threads(f->nthreads)
     for (int j = 0; j < NIR; j++)
-        vx_fft_inverse(f->plan, f->spec[j], f->pre[j]);
-    /* the EQ cannot fail: len is its capacity */
-    (void)vx_peq_forward4(f->eq, f->bands, (const float *const *)f->pre, ir, f->len, NULL);
-    f->ready = 1;
+        vx_fft_inverse(f->plan, f->spec[j], pre[j]);
+    if (f->eq) {
+        /* the EQ cannot fail: len is its capacity */
+        (void)vx_peq_forward4(f->eq, f->bands, (const float *const *)f->pre, ir, f->len, NULL);
+        f->ready = 1;
+        return 0;
+    }
+    /* forward-only: the EQ in place, the spent spectra as the work memory of its sections */
+    vx_biquad coef[VX_FDNEQ_BANDS];
+    float *sig[VX_FDNEQ_BANDS + 1];
+    for (int q = 0; q < VX_FDNEQ_BANDS; q++)
+        coef[q] = vx_biquad_design(vx_peq_fdn_kinds[q], f->bands[q].gain_db, f->bands[q].freq_hz,
+                                   f->bands[q].q, VX_FS);
+    for (int q = 0; q <= VX_FDNEQ_BANDS; q++)
+        sig[q] = (float *)f->spec[0];
+    vx_biquad_cascade4(coef, VX_FDNEQ_BANDS, (const float *const *)ir, sig, ir, f->len);
     return 0;
 }
 
@@ -496,6 +533,8 @@ VX_CLONES static void backward_chunk(const vx_fdn *f, size_t ch, double *acc, vd
 
 int vx_fdn_backward(vx_fdn *f, const float *const g[NIR], vx_fx *grad, vx_err *e)
 {
+    if (!f->eq)
+        return vx_err_set(e, "FDN: no backward pass on a forward-only workspace");
     if (!f->ready)
         return vx_err_set(e, "FDN: backward pass before a forward one");
     vx_band gb[VX_FDNEQ_BANDS];

@@ -22,6 +22,9 @@ typedef struct vx_fdn vx_fdn;
  * threads as of this call. Returns NULL when len is odd or < 4, or memory runs out. Free
  * with vx_fdn_free. */
 vx_fdn *vx_fdn_create(size_t len);
+/* A workspace for vx_fdn_forward only (renders): about 16 len bytes (8.5 MB at
+ * VX_FDN_LEN), the same responses; vx_fdn_backward returns -1 on it. */
+vx_fdn *vx_fdn_create_forward(size_t len);
 void vx_fdn_free(vx_fdn *f);
 size_t vx_fdn_len(const vx_fdn *f);
 

@@ -55,7 +55,7 @@ static void check_refused(const vx_fx *fx, const char *want, const char *name)
     CHECK(rc == -1 && strstr(e.msg, want), name);
     if (rc == 0 || !strstr(e.msg, want))
         printf("  %s: got \"%s\"\n", name, rc ? e.msg : "success");
-    vx_chain_stream *s = vx_chain_stream_new(fx, 4096, &e);
+    vx_chain_stream *s = vx_chain_stream_new(fx, 4096, 0, VX_IMPULSE_RELEASE, &e);
     CHECK(!s && strstr(e.msg, want), name);
     vx_chain_stream_free(s);
     free(y);

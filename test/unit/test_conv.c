@@ -1,5 +1,8 @@
-/* FFT convolution and the partitioned streaming convolution against direct sums. */
+/* Real FFTs against the DFT in double, FFT convolution and the partitioned streaming
+ * convolution against direct sums. */
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dsp/conv.h"
 #include "dsp/fft.h"
@@ -24,8 +27,59 @@ static double rel_err_db(const float *got, const double *want, size_t n)
     return 10 * log10(e / r);
 }
 
+/* Forward against the DFT summed in double, inverse back to n x, the same from two threads
+ * at once, and again after the tables are released; error energy relative to the signal. */
+static void test_real_fft(size_t n)
+{
+    const vx_fft *p = vx_fft_get(n);
+    size_t nb = n / 2 + 1;
+    float *x = vx_fft_alloc(n * sizeof *x), *back = vx_fft_alloc(2 * n * sizeof *back);
+    vx_cpx *X = vx_fft_alloc(2 * nb * sizeof *X);
+    for (size_t t = 0; t < n; t++)
+        x[t] = (float)(sin(0.9 * t) + 0.3 * cos(0.031 * t * t)) + (float)((t * 7919) % 11) / 11;
+    double err = 0, sig = 0;
+    vx_fft_forward(p, x, X);
+    for (size_t k = 0; k < nb; k++) {
+        double re = 0, im = 0;
+        for (size_t t = 0; t < n; t++) {
+            double ph = -2 * M_PI * (double)((k * t) % n) / (double)n;
+            re += x[t] * cos(ph), im += x[t] * sin(ph);
+        }
+        err += (X[k].re - re) * (X[k].re - re) + (X[k].im - im) * (X[k].im - im);
+        sig += re * re + im * im;
+    }
+    char name[80];
+    snprintf(name, sizeof name, "real FFT of %zu points vs DFT (dB)", n);
+    CHECK_LE(10 * log10(err / sig), -130, name);
+#pragma omp parallel for num_threads(2)
+    for (int j = 0; j < 2; j++) { /* one state per direction serves both threads */
+        vx_cpx *Xj = X + j * nb;
+        vx_fft_forward(p, x, Xj);
+        vx_fft_inverse(p, Xj, back + j * n);
+    }
+    err = sig = 0;
+    for (int j = 0; j < 2; j++)
+        for (size_t t = 0; t < n; t++) {
+            double d = back[j * n + t] / (double)n - x[t];
+            err += d * d, sig += (double)x[t] * x[t];
+        }
+    snprintf(name, sizeof name, "real FFT of %zu points: inverse of forward, two threads (dB)", n);
+    CHECK_LE(10 * log10(err / sig), -130, name);
+    /* released tables are made again, the same */
+    vx_cpx *Y = vx_fft_alloc(nb * sizeof *Y); /* aligned as X: the same FFTW plan kind */
+    vx_fft_forward(p, x, X);
+    vx_fft_release(n);
+    vx_fft_forward(p, x, Y);
+    CHECK(memcmp(X, Y, nb * sizeof *X) == 0, "the same transform after vx_fft_release");
+    free(x), free(back), free(X), free(Y);
+}
+
 int main(void)
 {
+    static const size_t lens[] = {2, 6, 8, 30, 96, 1000, 4410};
+    for (size_t i = 0; i < sizeof lens / sizeof *lens; i++)
+        test_real_fft(lens[i]);
+
     enum { N = 3000, NH = 1234, B = 256 };
     float *x = malloc(N * sizeof *x), *h = malloc(NH * sizeof *h), *y = malloc(N * sizeof *y);
     float *h2 = malloc(NH * sizeof *h2), *y2 = malloc(N * sizeof *y2);

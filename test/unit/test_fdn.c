@@ -209,6 +209,27 @@ static void test_gradients(const vx_fx *preset)
     vx_fdn_free(f);
 }
 
+/* The forward-only workspace (renders) gives the same bits as the full one on both
+ * grids, and refuses a backward pass. */
+static void test_forward_only(const vx_fx *fx)
+{
+    vx_fdn *full = vx_fdn_create(VX_FDN_LEN), *fwd = vx_fdn_create_forward(VX_FDN_LEN);
+    float *a[4], *b[4], *ma = ir_alloc(VX_FDN_LEN, a), *mb = ir_alloc(VX_FDN_LEN, b);
+    CHECK(full && fwd && ma && mb, "fdn create, forward-only");
+    for (int grid = 1; grid >= 0; grid--) {
+        vx_fdn_set_f32_grid(full, grid), vx_fdn_set_f32_grid(fwd, grid);
+        CHECK(vx_fdn_forward(full, fx, a, NULL) == 0 && vx_fdn_forward(fwd, fx, b, NULL) == 0,
+              "fdn forward, both workspaces");
+        CHECK(memcmp(ma, mb, 4 * VX_FDN_LEN * sizeof *ma) == 0,
+              grid ? "forward-only = full forward (f32 grid)" : "forward-only = full forward");
+    }
+    const float *g[4] = {a[0], a[1], a[2], a[3]};
+    vx_fx grad = *fx;
+    CHECK(vx_fdn_backward(fwd, g, &grad, NULL) == -1, "no backward on a forward-only workspace");
+    vx_fdn_free(full), vx_fdn_free(fwd);
+    free(ma), free(mb);
+}
+
 int main(void)
 {
     vx_fx fx;
@@ -218,6 +239,7 @@ int main(void)
     }
     test_u_row0(&fx);
     test_golden(&fx);
+    test_forward_only(&fx);
     test_gradients(&fx);
     vx_fdn_free(NULL);
     CHECK(vx_fdn_create(7) == NULL, "odd length rejected");
