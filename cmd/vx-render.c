@@ -167,7 +167,7 @@ static void render_each(const options *o)
             continue;
         }
         double raw[VX_NRAW];
-        if (vx_preset_parse(rec, vx_ndjson_where(r), raw, &e))
+        if (vx_preset_parse(rec, vx_ndjson_where(r), o->preset_flags, raw, &e))
             vx_die_err(&e);
         const cJSON *track = cJSON_GetObjectItemCaseSensitive(rec, "track");
         if (!cJSON_IsString(track))
