@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 typedef struct {
     const char *ext;
@@ -79,6 +80,9 @@ int vx_audio_format_for(const char *path, int bits, int rate, int channels, int 
     for (size_t i = 0; dot && i < NCONTAINERS && !c; i++)
         if (!strcasecmp(dot + 1, containers[i].ext))
             c = &containers[i];
+    struct stat st; /* an existing device, FIFO, link or file without one: WAV, as before */
+    if (!dot && stat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+        c = &containers[0];
     if (!c || !writable(c))
         return vx_err_set(e, "%s: %s: vx writes %s (or - for raw float32)", path,
                           !dot ? "no extension to choose the format by"
