@@ -7,7 +7,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 override CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -fopenmp -Ilib
 override LDFLAGS += -fopenmp
-PKGS     = sndfile libcjson lapacke yaml-0.1
+PKGS     = sndfile soxr libcjson lapacke yaml-0.1
 
 ifeq ($(FFT),fftw)
 PKGS    += fftw3f
@@ -32,8 +32,8 @@ BENCHES  = $(BENCH_SRC:test/bench/%.c=$(BUILD)/bench/%)
 LIBVX    = $(BUILD)/libvx.a
 
 DEBIAN_PKGS = build-essential pkg-config libsndfile1-dev libkissfft-dev libcjson-dev \
-	liblapacke-dev liblapack-dev libfftw3-dev libyaml-dev jq bats bats-assert bats-support sox \
-	clang libclang-rt-14-dev gnuplot-nox libxml2-utils libopenblas0-pthread time
+	liblapacke-dev liblapack-dev libfftw3-dev libyaml-dev libsoxr-dev jq bats bats-assert \
+	bats-support sox clang libclang-rt-14-dev gnuplot-nox libxml2-utils libopenblas0-pthread time
 
 # Debian's BLAS/LAPACK providers the tests run under without switching the system's
 # alternative: each one's folders go first on the library path (test/with-lapack checks

@@ -204,6 +204,8 @@ static void load_pair(const options *o, cJSON *rec, vx_pair *p)
     }
     cJSON_DeleteItemFromObjectCaseSensitive(rec, "frames");
     cJSON_AddNumberToObject(rec, "frames", (double)p->frames);
+    cJSON_DeleteItemFromObjectCaseSensitive(rec, "rate"); /* the rate fitted at: inputs resampled */
+    cJSON_AddNumberToObject(rec, "rate", p->rate);
     vx_audio_free(&dry);
     vx_audio_free(&wet);
 }

@@ -22,8 +22,9 @@ static const char help[] =
     "Score a prediction against a target with DiffVox's losses: mss_lr (A-weighted\n"
     "multi-resolution STFT of left and right), mss_ms (the same of L+R and L-R), mldr_lr and\n"
     "mldr_ms (level differences of L/R and of mid/side), and total = mss_lr + 0.5 mss_ms\n"
-    "+ 0.5 mldr_lr + 0.25 mldr_ms. PRED and TARGET are stereo 44.1 kHz audio of the same\n"
-    "length: files, or - for a raw float32 stream. One score record is written.\n\n"
+    "+ 0.5 mldr_lr + 0.25 mldr_ms. PRED and TARGET are stereo audio of the same length:\n"
+    "files, or - for a raw float32 stream. Inputs at another rate are resampled to 44.1 kHz,\n"
+    "the rate every score is made at (its \"rate\" field). One score record is written.\n\n"
     "With --eval, DiffVox's loss_eval: PRESETS holds records naming a track's \"dry\" and\n"
     "\"wet\" files and the alignment \"shift\" (presets, or pair records with --no-process).\n"
     "Each track is cropped to the common length, the dry rolled by the shift and mixed to\n"
@@ -37,7 +38,7 @@ static const char help[] =
     "      --clip-q          cap the delay low-pass Q at 0.707 (loss_eval's --clip-Q)\n"
     "      --fx-defaults     presets given as fx may leave fields out: DiffVox's initial values\n"
     "      --csv             loss_eval's CSV: track_id,stem_id,mss_lr,mss_ms,mldr_lr,mldr_ms\n"
-    "  -r, --rate HZ         sample rate of a raw input stream (must be 44100)\n"
+    "  -r, --rate HZ         sample rate of a raw input stream (default 44100)\n"
     "  -c, --channels N      channels of a raw input stream (default 2)\n"
     "  -o, --output FILE     write to FILE (default: standard output)\n"
     "  -q, --quiet           no progress, notes or summary\n"
@@ -143,6 +144,7 @@ static cJSON *score_record(const cJSON *src, const char *track_id, const char *s
     cJSON_AddItemToObject(r, "mldr_lr", vx_json_double(s->mldr_lr));
     cJSON_AddItemToObject(r, "mldr_ms", vx_json_double(s->mldr_ms));
     cJSON_AddItemToObject(r, "total", vx_json_double(s->total));
+    cJSON_AddNumberToObject(r, "rate", VX_FS); /* every input is scored resampled to it */
     return r;
 }
 

@@ -210,7 +210,7 @@ static void run_job(job *j, double side_max)
 {
     vx_audio d = {0}, w = {0};
     vx_pair p;
-    if (vx_audio_read(j->dry, NULL, 0, &d, &j->err)) {
+    if (vx_audio_read(j->dry, NULL, (int)VX_FS, &d, &j->err)) {
         j->failed = 1;
         return;
     }
@@ -218,12 +218,8 @@ static void run_job(job *j, double side_max)
     if (side > side_max) {
         snprintf(j->note, sizeof j->note, "%s: stereo dry with side energy %.1f dB > %g dB: skipped",
                  j->id, side, side_max);
-    } else if (vx_audio_read(j->wet, NULL, 0, &w, &j->err)) {
+    } else if (vx_audio_read(j->wet, NULL, (int)VX_FS, &w, &j->err)) {
         j->failed = 1;
-    } else if (d.rate == w.rate && d.rate != (int)VX_FS) {
-        j->failed = 1;
-        vx_err_set(&j->err, "%s: sample rate is %d Hz; vx works at %d Hz (resample first)", j->dry,
-                   d.rate, (int)VX_FS);
     } else if (vx_pair_prepare(&d, &w, NULL, NULL, VX_PAIR_TARGET_LUFS, &p, &j->err)) {
         j->failed = 1;
         vx_err msg = j->err;

@@ -1,6 +1,7 @@
 /* vx-render: apply a preset to dry audio (a file or a raw float32 stream). */
 #include <getopt.h>
 #include <malloc.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,8 @@
 #include "io/audio.h"
 #include "io/cli.h"
 #include "io/ndjson.h"
+#include "loudness.h"
+#include "pair.h"
 #include "preset.h"
 
 static const char usage[] = "vx-render -p PRESET [-k INDEX|TRACK] [options] IN OUT\n"
@@ -18,14 +21,22 @@ static const char help[] =
     "Render dry (mono) audio through a DiffVox preset: EQ, compressor/expander, ping-pong\n"
     "delay and FDN reverb, frequency-sampled exactly as the presets were trained. The output\n"
     "is stereo and as long as the input. IN and OUT are audio files, or - for a raw float32\n"
-    "stream (like sox -t f32); a stereo input is mixed to mono.\n\n"
+    "stream (like sox -t f32); a stereo input is mixed to mono. The presets expect a dry at\n"
+    "-18 LUFS: give --lufs -18 to bring it there (a warning says when it is 6 LU away). An\n"
+    "input at another rate is rendered at 44.1 kHz and written back at its own rate. OUT's\n"
+    "extension chooses the format: .wav .aif .aiff .caf .w64 .rf64 (float), .flac (24-bit),\n"
+    ".ogg .oga (Vorbis), .opus, .mp3 (where libsndfile writes MP3).\n\n"
     "  -p, --preset FILE     a preset record (JSON), or a set of them (NDJSON)\n"
     "  -k, --pick WHICH      the preset of a set: 0-based line index or track name\n"
     "      --fx-defaults     a preset given as fx may leave fields out: DiffVox's initial values\n"
-    "  -r, --rate HZ         sample rate of a raw input stream (must be 44100)\n"
+    "  -r, --in-rate HZ      sample rate of a raw input stream (default 44100)\n"
     "  -c, --channels N      channels of a raw input stream (default 1)\n"
     "      --clip-q          cap the delay low-pass Q at 0.707 (DiffVox loss_eval's --clip-Q)\n"
     "      --tail SECONDS    append this much silence to the input to keep the reverb tail\n"
+    "      --lufs L          normalise the input to L LUFS first (the presets expect -18)\n"
+    "      --rate HZ         sample rate of OUT (default: the input's)\n"
+    "  -b, --bits B          samples of OUT: 16, 24, 32 or float (WAV, AIFF, CAF, W64,\n"
+    "                        RF64; FLAC 16 or 24)\n"
     "  -s, --stream          streaming mode: block by block, bounded memory, any length\n"
     "      --block N         streaming block size in samples (default 65536)\n"
     "      --each PATTERN    render every preset of the set (with -k, those of a list of\n"
@@ -35,14 +46,17 @@ static const char help[] =
     "  -q, --quiet           no progress messages\n"
     "      --help, --version\n";
 
-enum { OPT_CLIPQ = 256, OPT_TAIL, OPT_BLOCK, OPT_PRINT, OPT_FXDEF, OPT_EACH };
+enum { OPT_CLIPQ = 256, OPT_TAIL, OPT_BLOCK, OPT_PRINT, OPT_LUFS, OPT_RATE, OPT_FXDEF, OPT_EACH };
+
+/* The longest start of a streamed input measured for the loudness warning, s. */
+#define STREAM_LEVEL_S 30
 
 typedef struct {
     const char *preset, *pick, *in, *out, *each;
     vx_stream_fmt fmt;
-    int clip_q, stream, print, quiet;
+    int clip_q, stream, print, quiet, out_rate, bits, lufs_given;
     int preset_flags; /* vx_preset_load's */
-    double tail_s;
+    double tail_s, lufs;
     long block;
 } options;
 
@@ -50,20 +64,37 @@ static options parse(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"preset", required_argument, 0, 'p'}, {"pick", required_argument, 0, 'k'},
-        {"rate", required_argument, 0, 'r'}, {"channels", required_argument, 0, 'c'},
+        {"in-rate", required_argument, 0, 'r'}, {"channels", required_argument, 0, 'c'},
+        {"rate", required_argument, 0, OPT_RATE}, {"bits", required_argument, 0, 'b'},
+        {"lufs", required_argument, 0, OPT_LUFS},
         {"clip-q", no_argument, 0, OPT_CLIPQ}, {"tail", required_argument, 0, OPT_TAIL},
         {"stream", no_argument, 0, 's'}, {"block", required_argument, 0, OPT_BLOCK},
         {"print-params", no_argument, 0, OPT_PRINT}, {"quiet", no_argument, 0, 'q'},
-        {"fx-defaults", no_argument, 0, OPT_FXDEF},
-        {"each", required_argument, 0, OPT_EACH},
+        {"fx-defaults", no_argument, 0, OPT_FXDEF}, {"each", required_argument, 0, OPT_EACH},
         {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     options o = {.fmt = {44100, 1}, .block = 65536};
     int c;
-    while ((c = getopt_long(argc, argv, "p:k:r:c:sq", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "p:k:r:c:b:sq", opts, NULL)) != -1) {
         switch (c) {
         case 'p': o.preset = optarg; break;
         case 'k': o.pick = optarg; break;
-        case 'r': o.fmt.rate = (int)vx_cli_long("--rate", optarg, 1, 1000000, usage); break;
+        case 'r':
+            o.fmt.rate =
+                (int)vx_cli_long("--in-rate", optarg, VX_AUDIO_RATE_MIN, VX_AUDIO_RATE_MAX, usage);
+            break;
+        case OPT_RATE:
+            o.out_rate =
+                (int)vx_cli_long("--rate", optarg, VX_AUDIO_RATE_MIN, VX_AUDIO_RATE_MAX, usage);
+            break;
+        case 'b':
+            o.bits = !strcmp(optarg, "float") ? VX_AUDIO_FLOAT
+                                              : (int)vx_cli_long("--bits", optarg, 16, 32, usage);
+            if (o.bits != VX_AUDIO_FLOAT && o.bits % 8)
+                vx_usage_error(usage, "--bits takes 16, 24, 32 or float, not %s", optarg);
+            break;
+        case OPT_LUFS:
+            o.lufs = vx_cli_double("--lufs", optarg, -70, 0, usage), o.lufs_given = 1;
+            break;
         case 'c': o.fmt.channels = (int)vx_cli_long("--channels", optarg, 1, 64, usage); break;
         case OPT_CLIPQ: o.clip_q = 1; break;
         case OPT_TAIL: o.tail_s = vx_cli_double("--tail", optarg, 0, 3600, usage); break;
@@ -80,6 +111,9 @@ static options parse(int argc, char **argv)
     }
     if (!o.preset)
         vx_usage_error(usage, "no preset: give -p FILE");
+    if (o.stream && o.lufs_given)
+        vx_usage_error(usage, "--lufs measures the whole input first: not with -s (render whole, "
+                              "or normalise the input beforehand)");
     if (o.each) {
         vx_err e;
         if (o.print || o.stream)
@@ -97,11 +131,74 @@ static options parse(int argc, char **argv)
         vx_usage_error(usage, o.print ? "--print-params takes no IN or OUT" : "expected IN and OUT");
     if (!o.print)
         o.in = argv[optind], o.out = argv[optind + 1];
+    vx_err e;
+    if (o.out && strcmp(o.out, "-") && vx_audio_format_check(o.out, o.bits, &e))
+        vx_usage_error(usage, "%s", e.msg);
+    if (o.out && !strcmp(o.out, "-") && o.bits)
+        vx_usage_error(usage, "--bits: a raw output stream is float32");
     return o;
 }
 
-/* The input mixed to mono with the requested tail of silence, into *x; its length. */
-static size_t read_mono(const options *o, float **x)
+/* Presets expect a dry at -18 LUFS: brings the mono input x[n] to --lufs, or warns when
+ * it is more than 6 LU away (`measured` says over what part of the input). */
+static void level_input(const options *o, float *x, size_t n, const char *measured)
+{
+    const char *name = strcmp(o->in, "-") ? o->in : "stdin";
+    double lufs, gain;
+    vx_err e;
+    if (vx_loudness_integrated(x, 1, n, VX_FS, &lufs, &e)) {
+        if (o->lufs_given)
+            vx_die(VX_EXIT_DATA, "%s: cannot measure its loudness for --lufs: %s", name, e.msg);
+        return; /* shorter than one 0.4 s block: nothing to judge by */
+    }
+    if (o->lufs_given) {
+        if (vx_loudness_gain(lufs, o->lufs, &gain, &e))
+            vx_die(VX_EXIT_DATA, "%s: cannot normalise to %g LUFS: the input is digital silence",
+                   name, o->lufs);
+        for (size_t i = 0; i < n; i++)
+            x[i] = (float)(x[i] * gain);
+        return;
+    }
+    vx_progress_done(); /* a streamed render's progress line is open */
+    if (!isfinite(lufs)) {
+        fprintf(stderr, "%s: %s: the input is digital silence%s\n", vx_cli_name(), name, measured);
+    } else if (fabs(lufs - VX_PAIR_TARGET_LUFS) > 6) {
+        fprintf(stderr, "%s: %s: input loudness %.1f LUFS%s is %.1f LU %s the %g LUFS the presets "
+                        "expect: give --lufs %g to normalise it\n", vx_cli_name(), name, lufs,
+                measured, fabs(lufs - VX_PAIR_TARGET_LUFS),
+                lufs < VX_PAIR_TARGET_LUFS ? "below" : "above", VX_PAIR_TARGET_LUFS,
+                VX_PAIR_TARGET_LUFS);
+    }
+}
+
+/* Opens path at the rate asked for (--rate, or the input's), or exits. */
+static vx_audio_writer *open_output(const options *o, const char *path, int source_rate)
+{
+    vx_err e;
+    vx_audio_out f = {.rate = (int)VX_FS, .out_rate = o->out_rate ? o->out_rate : source_rate,
+                      .channels = 2, .bits = o->bits};
+    vx_audio_writer *w = vx_audio_writer_open_as(path, &f, &e);
+    if (!w)
+        vx_die_err(&e);
+    return w;
+}
+
+/* Says what went beyond full scale (as sox does), then renames path into place. */
+static void commit_output(const char *path, vx_audio_writer *w)
+{
+    vx_audio_level l;
+    char note[600];
+    vx_err e;
+    vx_audio_writer_level(w, &l);
+    if (vx_audio_writer_commit(w, &e))
+        vx_die_err(&e);
+    if (vx_audio_level_note(path, &l, note, sizeof note))
+        fprintf(stderr, "%s: %s\n", vx_cli_name(), note);
+}
+
+/* The input mixed to mono, levelled (level_input), with the requested tail of silence,
+ * into *x; its length. *source_rate: the file's own rate. */
+static size_t read_mono(const options *o, float **x, int *source_rate)
 {
     vx_err e;
     vx_audio in;
@@ -111,33 +208,39 @@ static size_t read_mono(const options *o, float **x)
     if (!(*x = calloc(n, sizeof **x)))
         vx_die(VX_EXIT_DATA, "%s: out of memory for %zu frames", o->in, n);
     vx_audio_mixdown(&in, *x);
+    level_input(o, *x, in.frames, "");
+    *source_rate = in.source_rate;
     vx_audio_free(&in);
     return n;
 }
 
-/* Renders x[n] through fx into y[2n] and writes it to path. */
-static void render_to(const vx_fx *fx, const float *x, size_t n, float *y, const char *path,
-                      vx_impulse_tables tables)
+/* Renders x[n] through fx into y[2n] and writes it to path at the rate asked for. */
+static void render_to(const options *o, const vx_fx *fx, const float *x, size_t n, float *y,
+                      const char *path, int source_rate, vx_impulse_tables tables)
 {
     vx_err e;
     if (vx_chain_render_tables(fx, x, n, y, tables, &e))
         vx_die_err(&e);
-    vx_audio out = {y, n, 2, (int)VX_FS};
-    if (vx_audio_write(path, &out, &e))
+    vx_audio_writer *w = open_output(o, path, source_rate);
+    if (vx_audio_writer_write(w, y, n, &e)) {
+        vx_audio_writer_abort(w);
         vx_die_err(&e);
+    }
+    commit_output(path, w);
 }
 
 /* Whole-signal render: read all, mixdown, FS chain, write. */
 static void render_whole(const options *o, const vx_fx *fx)
 {
     float *x;
-    size_t n = read_mono(o, &x);
+    int source_rate;
+    size_t n = read_mono(o, &x, &source_rate);
     float *y = malloc(2 * n * sizeof *y);
     if (!y)
         vx_die(VX_EXIT_DATA, "%s: out of memory for %zu frames", o->in, n);
     if (!o->quiet && n > 30 * VX_FS)
         fprintf(stderr, "%s: rendering %.1f s\n", vx_cli_name(), (double)n / VX_FS);
-    render_to(fx, x, n, y, o->out, VX_IMPULSE_RELEASE);
+    render_to(o, fx, x, n, y, o->out, source_rate, VX_IMPULSE_RELEASE);
     free(x);
     free(y);
 }
@@ -151,7 +254,8 @@ static void render_each(const options *o)
     if (o->pick && vx_audition_pick_parse(o->pick, &pick, &e))
         vx_usage_error(usage, "%s", e.msg);
     float *x;
-    size_t n = read_mono(o, &x);
+    int source_rate;
+    size_t n = read_mono(o, &x, &source_rate);
     float *y = malloc(2 * n * sizeof *y);
     vx_ndjson_reader *r = vx_ndjson_open(o->preset, &e);
     if (!y)
@@ -179,7 +283,7 @@ static void render_each(const options *o)
         cJSON_Delete(rec);
         vx_fx fx;
         vx_params_to_fx(raw, o->clip_q, &fx);
-        render_to(&fx, x, n, y, path, VX_IMPULSE_KEEP);
+        render_to(o, &fx, x, n, y, path, source_rate, VX_IMPULSE_KEEP);
         done++;
         if (!o->quiet)
             vx_progress("%ld presets rendered", done);
@@ -205,14 +309,14 @@ static void render_stream(const options *o, const vx_fx *fx)
     vx_chain_stream *s = vx_chain_stream_new(fx, (size_t)o->block, 0, VX_IMPULSE_RELEASE, &e);
     if (!s)
         vx_die_err(&e);
-    vx_audio_writer *w = vx_audio_writer_open(o->out, (int)VX_FS, 2, &e);
-    if (!w)
-        vx_die_err(&e);
+    vx_audio_writer *w = open_output(o, o->out, vx_audio_reader_source_rate(r));
     size_t B = (size_t)o->block, ch = (size_t)vx_audio_reader_channels(r);
+    size_t level_n = 0, level_max = (size_t)(STREAM_LEVEL_S * VX_FS); /* measured start */
+    float *level = malloc(level_max * sizeof *level);
     size_t tail = (size_t)(o->tail_s * VX_FS + 0.5), total = 0;
     float *in = malloc(B * ch * sizeof *in), *mono = malloc(B * sizeof *mono);
     float *y = malloc(2 * vx_chain_stream_max_frames(s) * sizeof *y);
-    if (!in || !mono || !y)
+    if (!in || !mono || !y || !level)
         vx_die(VX_EXIT_DATA, "out of memory");
     long got;
     for (;;) {
@@ -222,8 +326,17 @@ static void render_stream(const options *o, const vx_fx *fx)
             vx_die_err(&e);
         }
         size_t n = (size_t)got;
-        vx_audio mix = {in, n, (int)ch, (int)VX_FS};
+        vx_audio mix = {in, n, (int)ch, (int)VX_FS, 0};
         vx_audio_mixdown(&mix, mono);
+        if (level_n < level_max) { /* the loudness warning judges the first 30 s */
+            size_t k = n < level_max - level_n ? n : level_max - level_n;
+            memcpy(level + level_n, mono, k * sizeof *mono);
+            level_n += k;
+            if (level_n == level_max || (n == 0 && level_n)) {
+                level_input(o, level, level_n, level_n == level_max ? " (its first 30 s)" : "");
+                level_max = 0; /* judged once */
+            }
+        }
         if (n == 0) { /* the input has ended: the requested tail is silence */
             n = tail < B ? tail : B;
             memset(mono, 0, n * sizeof *mono);
@@ -246,11 +359,14 @@ static void render_stream(const options *o, const vx_fx *fx)
         vx_die(VX_EXIT_DATA, "%s: no audio (empty input)", strcmp(o->in, "-") ? o->in : "stdin");
     }
     size_t out = vx_chain_stream_finish(s, y);
-    if (vx_audio_writer_write(w, y, out, &e) || vx_audio_writer_commit(w, &e))
+    if (vx_audio_writer_write(w, y, out, &e)) {
+        vx_audio_writer_abort(w);
         vx_die_err(&e);
+    }
+    commit_output(o->out, w);
     vx_chain_stream_free(s);
     vx_audio_reader_close(r);
-    free(in), free(mono), free(y);
+    free(in), free(mono), free(y), free(level);
 }
 
 int main(int argc, char **argv)

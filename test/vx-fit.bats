@@ -147,11 +147,11 @@ compare_gradient() {
     assert_output '[-132300,{"dry":132300,"wet":0,"frames":188893},188893]'
 }
 
-@test "dry and wet of different sample rates are refused" {
+@test "a wet at 48 kHz is resampled to 44.1 kHz, the rate the fit record states" {
     sox wet.wav -r 48000 wet48.wav
-    run vx-fit --dry dry.wav --wet wet48.wav
-    assert_failure 1
-    assert_output --partial 'wet48.wav: sample rate is 48000 Hz'
+    run vx-fit -q -n 1 --chunk 3 --overlap 1 --dry dry.wav --wet wet48.wav
+    assert_success
+    [ "$(jq -r '[.rate, .frames, .shift] | @tsv' <<<"$output")" = "$(printf '44100\t188893\t0')" ]
 }
 
 @test "dry and wet of different lengths are cropped to the shorter" {

@@ -182,7 +182,7 @@ record() {
     assert_output --partial 'vx-loss: tiny.wav: loss: 1000 frames is too short'
 }
 
-@test "a missing, unreadable, non-44.1 kHz, non-finite or empty input" {
+@test "a missing, unreadable, truncated, non-finite or empty input" {
     run vx-loss missing.wav "$TARGET"
     assert_failure 1
     assert_output --partial 'vx-loss: missing.wav:'
@@ -190,13 +190,15 @@ record() {
     run vx-loss "$PRED" junk.wav
     assert_failure 1
     assert_output --partial 'junk.wav: cannot read audio'
-    sox "$PRED" -r 48000 p48.wav
-    run vx-loss p48.wav "$TARGET"
+    sox "$TARGET" -b 16 t16.wav
+    head -c 100000 t16.wav > cut.wav
+    run vx-loss "$PRED" cut.wav
     assert_failure 1
-    assert_output --partial 'p48.wav: sample rate is 48000 Hz'
-    run sh -c "sox '$PRED' -t f32 - | vx-loss -r 48000 - '$TARGET'"
+    assert_output --regexp 'vx-loss: cut.wav: truncated: header says [0-9]+ frames, file holds 24989'
+    sox "$TARGET" -t f32 - | head -c 100006 > cut.f32
+    run sh -c "vx-loss - '$TARGET' < cut.f32"
     assert_failure 1
-    assert_output --partial 'stdin: sample rate is 48000 Hz'
+    assert_output --partial 'stdin: the raw stream ends in a partial frame: 6 bytes left over'
     printf '\000\000\000\000\000\000\300\177' >nan.f32
     run sh -c "vx-loss - '$TARGET' < nan.f32"
     assert_failure 1
@@ -304,12 +306,13 @@ record() {
     good=$(cat corpus.ndjson)
     dry=S0/S0_RAW/S0_RAW_01_01.wav wet=S0/S0_STEMS/S0_STEM_01.wav
     sox "$wet" -c 1 wet-mono.wav
-    sox "$wet" -r 48000 wet48.wav
+    sox "$wet" -b 16 wet16.wav
+    head -c 100000 wet16.wav > wet-cut.wav
     sox -n -r 44100 -c 1 silent.wav trim 0 4
     sox "$dry" short.wav trim 0 0.3
     {
         record 0 "$dry" wet-mono.wav 0
-        record 0 "$dry" wet48.wav 0
+        record 0 "$dry" wet-cut.wav 0
         record 0 silent.wav "$wet" 0
         record 0 short.wav "$wet" 0
         echo "$good"
@@ -319,7 +322,7 @@ record() {
     [ "${#lines[@]}" = 1 ]
     [ "$(jq -r .stem_id <<<"$output")" = S0_RAW_01_01 ]
     [[ "$stderr" == *'set.ndjson:1: dry '*', wet wet-mono.wav: wet is mono; DiffVox targets are stereo'* ]]
-    [[ "$stderr" == *'set.ndjson:2: wet48.wav: sample rate is 48000 Hz'* ]]
+    [[ "$stderr" == *'set.ndjson:2: wet-cut.wav: truncated: header says'* ]]
     [[ "$stderr" == *'set.ndjson:3: dry silent.wav, wet '*': dry is silent'* ]]
     [[ "$stderr" == *'set.ndjson:4: dry short.wav, wet '*'shorter than one 0.4 s loudness block'* ]]
     [ "$(grep -c 'track skipped' <<<"$stderr")" = 4 ]
@@ -446,4 +449,20 @@ record() {
     assert_failure 1
     assert_output --partial 'vx-loss: missing.ndjson: No such file or directory'
     assert_no_leftovers .
+}
+
+@test "48 kHz inputs are scored resampled to 44.1 kHz, the rate the record states" {
+    sox "$PRED" -r 48000 p48.wav
+    sox "$TARGET" -r 48000 t48.wav
+    a=$(vx-loss "$PRED" "$TARGET")
+    run --separate-stderr vx-loss p48.wav t48.wav
+    assert_success
+    [ "$(jq .rate <<<"$output")" = 44100 ]
+    # two resamplings lose only what lies above 20 kHz: the losses move by under 0.1 %
+    dev=$(worst_dev "$(losses <<<"$output")" "$(losses <<<"$a")")
+    echo "# losses of the 48 kHz copies against the originals: worst relative deviation $dev" >&3
+    below "$dev" 1e-3
+    run --separate-stderr sh -c "sox p48.wav -t f32 - | vx-loss -r 48000 -c 2 - t48.wav"
+    assert_success
+    [ "$(losses <<<"$output")" = "$(vx-loss p48.wav t48.wav | losses)" ]
 }

@@ -265,16 +265,28 @@ EOF
     [[ "$stderr" == "vx-pair: $CORPUS/Lost/Lost_RAW/Lost_RAW_01_01.wav: cannot read audio"* ]]
 }
 
-@test "vx-pair: mono wet, mixed sample rates and 48 kHz are clear errors" {
+@test "vx-pair: a mono wet is a clear error" {
     run vx-pair --dry "$FIX/voice.wav" --wet "$FIX/voice.wav"
     assert_failure 1
     assert_output --partial "wet is mono; DiffVox targets are stereo"
-    run vx-pair --dry "$FIX/voice.wav" --wet "$T/wet48.wav"
+}
+
+@test "vx-pair: 48 kHz and mixed rates are resampled to 44.1 kHz, the rate the record states" {
+    frames=$(soxi -s "$FIX/voice.wav")
+    for dry in "$FIX/voice.wav" "$T/dry48.wav"; do
+        run --separate-stderr vx-pair -q --dry "$dry" --wet "$T/wet48.wav"
+        assert_success
+        [ "$(jq -r '[.rate, .shift, .frames] | @tsv' <<<"$output")" = "$(printf '44100\t0\t%s' "$frames")" ]
+    done
+}
+
+@test "vx-pair: a truncated dry or wet stops the run, naming the file" {
+    sox "$T/wet48.wav" -b 16 wet16.wav
+    head -c 100000 wet16.wav > cut.wav
+    run --separate-stderr vx-pair -q --dry "$FIX/voice.wav" --wet cut.wav
     assert_failure 1
-    assert_output --partial "sample rates differ: dry 44100 Hz, wet 48000 Hz"
-    run vx-pair --dry "$T/dry48.wav" --wet "$T/wet48.wav"
-    assert_failure 1
-    assert_output --partial "dry48.wav: sample rate is 48000 Hz; vx works at 44100 Hz"
+    assert_output ''
+    [[ "$stderr" == "vx-pair: cut.wav: truncated: header says 205598 frames, file holds 24989"* ]]
 }
 
 @test "vx-pair: usage errors exit 2; --help and --version exit 0" {

@@ -122,15 +122,35 @@ setup() {
     [ ! -e wet.wav ]
 }
 
-@test "a sample rate other than 44.1 kHz" {
+@test "a 48 kHz input renders at 44.1 kHz and is written back at 48 kHz" {
     sox dry.wav -r 48000 dry48.wav
-    run vx-render -p "$SET" -k 0 dry48.wav wet.wav
-    assert_failure 1
-    assert_output --partial 'dry48.wav: sample rate is 48000 Hz'
-    run sh -c "sox dry.wav -t f32 - | vx-render -p '$SET' -k 0 -r 48000 - - >/dev/null"
-    assert_failure 1
-    assert_output --partial 'stdin: sample rate is 48000 Hz'
-    [ ! -e wet.wav ]
+    vx-render -q -p "$SET" -k 0 dry.wav wet.wav
+    run vx-render -p "$SET" -k 0 dry48.wav wet48.wav
+    assert_success
+    [ "$(soxi -r wet48.wav)" = 48000 ]
+    [ "$(soxi -s wet48.wav)" = "$(soxi -s dry48.wav)" ]
+    # the same render as at 44.1 kHz, but for the two resamplings' band edges (20 kHz)
+    sox wet48.wav -r 44100 back.wav
+    db=$(err_db back.wav wet.wav)
+    echo "# 48 kHz render, resampled back, vs the 44.1 kHz render: $db dB" >&3
+    below "$db" -60
+    # --rate chooses the output's rate
+    vx-render -q -p "$SET" -k 0 --rate 44100 dry48.wav wet44.wav
+    [ "$(soxi -r wet44.wav)" = 44100 ]
+    [ "$(soxi -s wet44.wav)" = "$(soxi -s dry.wav)" ]
+}
+
+@test "a raw stream at 48 kHz (-r) is resampled the same way, whole or streamed" {
+    sox dry.wav -r 48000 dry48.wav
+    vx-render -q -p "$SET" -k 0 dry48.wav file.wav
+    sox dry48.wav -t f32 - | vx-render -q -p "$SET" -k 0 -r 48000 - - > raw.f32
+    sox -t f32 -r 48000 -c 2 raw.f32 raw.wav
+    below "$(err_db raw.wav file.wav)" -120
+    vx-render -q -s --block 4096 -p "$SET" -k 0 dry48.wav stream.wav
+    [ "$(soxi -s stream.wav)" = "$(soxi -s file.wav)" ]
+    db=$(err_db stream.wav file.wav)
+    echo "# 48 kHz streamed vs whole: $db dB" >&3
+    below "$db" -100
 }
 
 @test "malformed preset JSON names the file and line" {
@@ -348,4 +368,186 @@ setup() {
     run vx-render -q -p two.ndjson -k 1-5 --each '%d.wav' dry.wav
     assert_failure 1
     assert_output --partial 'no preset at index 5'
+}
+
+@test "a truncated file is an error in every format, whole or streamed" {
+    for spec in "wav -b 16" "wav -e floating-point" "wav -b 8" "aiff -b 16" "w64 -b 24" "flac -b 16"; do
+        set -- $spec
+        sox dry.wav "${@:2}" full.$1
+        head -c 60000 full.$1 > cut.$1
+        for mode in "" -s; do
+            run vx-render $mode -p "$SET" -k 0 cut.$1 wet.wav
+            assert_failure 1
+            assert_output --regexp "vx-render: cut.$1: truncated: header says 188893 frames, file holds [0-9]+"
+        done
+        vx-render -q -p "$SET" -k 0 full.$1 wet.wav
+    done
+    rm wet.wav
+    run vx-render -p "$SET" -k 0 cut.flac wet.wav
+    [ ! -e wet.wav ]
+    assert_no_leftovers .
+}
+
+@test "a WAV whose header gives no length (written to a pipe) reads to its end" {
+    sox dry.wav -t wav - | cat > piped.wav
+    run vx-render -q -p "$SET" -k 0 piped.wav wet.wav
+    assert_success
+    [ "$(soxi -s wet.wav 2>/dev/null)" = "$(soxi -s dry.wav)" ]
+}
+
+@test "the output format follows the extension; --bits for the formats that take it" {
+    vx-render -q -p "$SET" -k 0 dry.wav a.flac
+    [ "$(soxi -t a.flac)" = flac ] && [ "$(soxi -b a.flac)" = 24 ]
+    vx-render -q -p "$SET" -k 0 -b 16 dry.wav a.flac
+    [ "$(soxi -b a.flac)" = 16 ]
+    vx-render -q -p "$SET" -k 0 dry.wav a.wav
+    [ "$(soxi -e a.wav)" = "Floating Point PCM" ]
+    vx-render -q -p "$SET" -k 0 --bits 24 dry.wav b.wav
+    [ "$(soxi -e b.wav)" = "Signed Integer PCM" ] && [ "$(soxi -b b.wav)" = 24 ]
+    below "$(err_db b.wav a.wav)" -100
+    vx-render -q -p "$SET" -k 0 -b 16 dry.wav a.aiff
+    [ "$(soxi -t a.aiff)" = aiff ] && [ "$(soxi -b a.aiff)" = 16 ]
+    vx-render -q -p "$SET" -k 0 dry.wav a.ogg
+    [ "$(soxi -t a.ogg)" = vorbis ]
+    [ "$(soxi -s a.ogg)" = "$(soxi -s dry.wav)" ]
+    # MP3 where this libsndfile writes it (an MPEG frame sync or an ID3 tag first)
+    if vx-render -q -p "$SET" -k 0 dry.wav a.mp3 2>err; then
+        [ "$(od -An -tx1 -N1 a.mp3 | tr -d ' ')" = ff ] || [ "$(head -c 3 a.mp3)" = ID3 ]
+    else
+        grep -q 'cannot write that format' err
+    fi
+    run vx-render -p "$SET" -k 0 dry.wav a.opus
+    assert_failure 1
+    assert_output --partial 'a.opus: Opus is written at 8000, 12000, 16000, 24000 or 48000 Hz, not 44100: give --rate 48000'
+    vx-render -q -p "$SET" -k 0 --rate 48000 dry.wav a.opus
+    [ "$(head -c 4 a.opus)" = OggS ]
+}
+
+@test "an unknown output extension or --bits a format cannot hold: usage errors, nothing written" {
+    run vx-render -p "$SET" -k 0 dry.wav wet.xyz
+    assert_failure 2
+    assert_output --partial 'wet.xyz: unknown output format: vx writes .wav, .flac'
+    run vx-render -p "$SET" -k 0 dry.wav wet
+    assert_failure 2
+    assert_output --partial 'wet: no extension to choose the format by'
+    run vx-render -p "$SET" -k 0 -b 32 dry.wav wet.flac
+    assert_failure 2
+    assert_output --partial 'wet.flac: .flac cannot hold 32-bit samples'
+    run vx-render -p "$SET" -k 0 -b 16 dry.wav wet.ogg
+    assert_failure 2
+    assert_output --partial '--bits does not apply'
+    run vx-render -p "$SET" -k 0 -b 12 dry.wav wet.wav
+    assert_failure 2
+    run vx-render -p "$SET" -k 0 -b 16 dry.wav -
+    assert_failure 2
+    assert_output --partial 'a raw output stream is float32'
+    [ ! -e wet.xyz ] && [ ! -e wet ] && [ ! -e wet.flac ] && [ ! -e wet.ogg ] && [ ! -e wet.wav ]
+}
+
+@test "clipping is reported as sox does, and integer outputs saturate instead of wrapping" {
+    sox -v 100 dry.wav -e floating-point loud.wav 2>/dev/null
+    run vx-render -p "$SET" -k 0 loud.wav wet.flac
+    assert_success
+    assert_output --regexp 'vx-render: wet.flac: [0-9]+ samples clipped, peak [0-9.]+ \(\+[0-9.]+ dBFS\)'
+    read -r max min <<<"$(sox wet.flac -n stat 2>&1 | awk '/Maximum amplitude/ {a=$3} /Minimum amplitude/ {b=$3} END {print a, b}')"
+    # clipped to full scale, never wrapped: a wrap would leave no sample at full scale
+    [ "$max" = 1.000000 ] || [ "$max" = 0.999999 ] || [ "$max" = 0.999998 ]
+    [ "$min" = -1.000000 ]
+    run vx-render -p "$SET" -k 0 loud.wav wet.wav
+    assert_success
+    assert_output --regexp 'wet.wav: [0-9]+ samples exceed full scale, peak [0-9.]+ \(\+[0-9.]+ dBFS\): kept'
+    run vx-render -p "$SET" -k 0 dry.wav wet.flac
+    refute_output --partial 'clipped'
+}
+
+@test "a non-finite output sample is an error before the output is touched" {
+    # finite input samples near the float limit overflow in the chain
+    printf '\377\377\177\177\377\377\177\377%.0s' $(seq 4000) > huge.f32
+    echo previous > wet.wav
+    run sh -c "vx-render -p '$SET' -k 0 - wet.wav < huge.f32"
+    assert_failure 1
+    assert_output --regexp 'wet.wav: frame [0-9]+ of the output is (not a number|infinite): nothing written'
+    [ "$(cat wet.wav)" = previous ]
+    run sh -c "vx-render -s -p '$SET' -k 0 - wet.wav < huge.f32"
+    assert_failure 1
+    [ "$(cat wet.wav)" = previous ]
+    assert_no_leftovers .
+}
+
+@test "an input far from -18 LUFS is warned about; --lufs normalises it" {
+    sox -v 0.01 dry.wav -e floating-point quiet.wav
+    run vx-render -p "$SET" -k 0 quiet.wav wet.wav
+    assert_success
+    assert_output --regexp 'quiet.wav: input loudness -[0-9.]+ LUFS is [0-9.]+ LU below the -18 LUFS the presets expect: give --lufs -18'
+    run vx-render -s -p "$SET" -k 0 quiet.wav wet.wav
+    assert_output --partial 'LU below the -18 LUFS the presets expect'
+    run vx-render -p "$SET" -k 0 --lufs -18 quiet.wav a.wav
+    assert_success
+    refute_output --partial 'LUFS'
+    vx-render -q -p "$SET" -k 0 --lufs -18 dry.wav b.wav
+    # both brought to -18 LUFS: renders at the same level (the gates of BS.1770 see a
+    # signal 40 dB down a little differently: within 0.5 dB)
+    ra=$(sox a.wav -n stats 2>&1 | awk '/RMS lev dB/ {print $4}')
+    rb=$(sox b.wav -n stats 2>&1 | awk '/RMS lev dB/ {print $4}')
+    below "$(awk -v a="$ra" -v b="$rb" 'BEGIN { d = a - b; print d < 0 ? -d : d }')" 0.5
+    run vx-render -p "$SET" -k 0 dry.wav wet.wav
+    refute_output --partial 'LUFS'
+    run vx-render -s --lufs -18 -p "$SET" -k 0 dry.wav wet.wav
+    assert_failure 2
+    assert_output --partial '--lufs measures the whole input first: not with -s'
+    sox -n -r 44100 silent.wav trim 0 1
+    run vx-render -p "$SET" -k 0 --lufs -18 silent.wav wet.wav
+    assert_failure 1
+    assert_output --partial 'silent.wav: cannot normalise to -18 LUFS: the input is digital silence'
+}
+
+@test "a raw stream ending in a partial frame, or holding a WAV or FLAC file" {
+    sox dry.wav -t f32 - > in.f32
+    printf 'ab' >> in.f32
+    run sh -c "vx-render -p '$SET' -k 0 - wet.wav < in.f32"
+    assert_failure 1
+    assert_output --partial 'stdin: the raw stream ends in a partial frame: 2 bytes left over after frame 188893'
+    run sh -c "vx-render -p '$SET' -k 0 -c 2 - wet.wav < in.f32"
+    assert_failure 1
+    assert_output --partial '6 bytes left over'
+    run sh -c "vx-render -p '$SET' -k 0 - wet.wav < dry.wav"
+    assert_failure 1
+    assert_output --partial 'stdin: raw float32 samples were expected, but the input looks like a WAV file'
+    sox dry.wav dry.flac
+    run sh -c "vx-render -s -p '$SET' -k 0 - wet.wav < dry.flac"
+    assert_failure 1
+    assert_output --partial 'looks like a FLAC file'
+    [ ! -e wet.wav ]
+}
+
+@test "empty files, directories, several channels, 8-bit, missing output folders" {
+    : > empty.wav
+    run vx-render -p "$SET" -k 0 empty.wav wet.wav
+    assert_failure 1
+    assert_output --partial 'empty.wav: empty file (0 bytes), not audio'
+    mkdir folder.wav
+    run vx-render -p "$SET" -k 0 folder.wav wet.wav
+    assert_failure 1
+    assert_output --partial 'folder.wav: is a directory, not an audio file'
+    # a WAV header that declares no channels
+    printf 'RIFF\x24\0\0\0WAVEfmt \x10\0\0\0\x01\0\0\0\x44\xac\0\0\x88\x58\x01\0\x02\0\x10\0data\0\0\0\0' > ch0.wav
+    run vx-render -p "$SET" -k 0 ch0.wav wet.wav
+    assert_failure 1
+    assert_output --partial 'ch0.wav: cannot read audio: Channel count is zero'
+    sox -n -r 500 low.wav synth 1 sine 100
+    run vx-render -p "$SET" -k 0 low.wav wet.wav
+    assert_failure 1
+    assert_output --partial 'low.wav: sample rate 500 Hz: vx resamples from 1000 to 768000 Hz only'
+    sox dry.wav -b 8 dry8.wav
+    vx-render -q -p "$SET" -k 0 dry8.wav wet.wav
+    [ "$(soxi -s wet.wav)" = "$(soxi -s dry.wav)" ]
+    # four equal channels mix down to the mono voice
+    sox dry.wav -e floating-point four.wav remix 1 1 1 1
+    vx-render -q -p "$SET" -k 0 four.wav a.wav
+    vx-render -q -p "$SET" -k 0 dry.wav b.wav
+    below "$(err_db a.wav b.wav)" -100
+    run vx-render -p "$SET" -k 0 dry.wav no/such/folder/wet.wav
+    assert_failure 1
+    assert_output --partial 'no/such/folder/wet.wav: cannot write: folder no/such/folder/: No such file or directory'
+    [ ! -e wet.xyz ]
 }
