@@ -13,6 +13,7 @@
 #include "io/logdir.h"
 #include "io/ndjson.h"
 #include "io/tmpfile.h"
+#include "memroom.h"
 #include "pair.h"
 #include "preset.h"
 
@@ -281,6 +282,20 @@ static void print_gradient(FILE *out, vx_fit *fit, const double *raw, cJSON *rec
     cJSON_Delete(g);
 }
 
+/* Stops before the fit starts when its memory (vx-fit(1): the memory model) will not fit. */
+static void check_memory(const options *o)
+{
+    int threads = omp_get_max_threads();
+    size_t need = vx_fit_memory(&o->set, threads);
+    vx_err e;
+    if (need && vx_memroom(need, &e))
+        vx_die(VX_EXIT_DATA,
+               "a fit with %d thread%s and %g s chunks needs about %.0f MB, but %s: "
+               "use fewer threads (-j 1: about %.0f MB) or a shorter --chunk",
+               threads, threads == 1 ? "" : "s", o->set.chunk_s, need / 1048576.0, e.msg,
+               vx_fit_memory(&o->set, 1) / 1048576.0);
+}
+
 static volatile sig_atomic_t stop_signal;
 
 /* The optimisation loop with its progress line; returns the termination reason or NULL. */
@@ -348,10 +363,12 @@ int main(int argc, char **argv)
     } else {
         vx_fit_initial(o.set.seed, raw);
     }
+    check_memory(&o); /* before any work, and again with the audio loaded */
     cJSON *rec = pair_record(&o);
     outputs out = open_outputs(&o, rec, !o.grad);
     vx_pair pair;
     load_pair(&o, rec, &pair);
+    check_memory(&o);
     vx_fit *fit = vx_fit_create(pair.dry, pair.wet, pair.wet + pair.frames, pair.frames, &o.set, &e);
     if (!fit)
         vx_die(VX_EXIT_DATA, "%s: %s", o.pairs ? o.pairs : o.wet, e.msg);

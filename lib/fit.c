@@ -132,6 +132,28 @@ static int lane_init(lane *l, const vx_fit *f)
            l->C && l->yl && l->yr && l->spare && l->zero;
 }
 
+/* Library code, FFT plans and the loss's tables: measured, not counted. */
+#define FIT_FIXED_BYTES ((size_t)100 << 20)
+/* The compressor's state per sample of a chunk (vx_comp: one float, eight doubles, a flag). */
+#define COMP_BYTES_PER_SAMPLE 69
+
+size_t vx_fit_memory(const vx_fit_settings *s, int threads)
+{
+    size_t T = (size_t)(s->chunk_s * VX_FS), O = (size_t)(s->overlap_s * VX_FS);
+    if (O >= T || T - O < 2048 || threads < 1)
+        return 0;
+    vx_loss *L = vx_loss_create(T - O, NULL);
+    if (!L)
+        return 0;
+    size_t bins = vx_response_grid(T, O) / 2 + 1;
+    size_t lane = vx_response_work_bytes(T, O) + 3 * bins * sizeof(vx_cpx) /* acc, C */ +
+                  (VX_PEQ_BANDS + 1) * GROUP * T * sizeof(float) /* the four-lane EQ */ +
+                  COMP_BYTES_PER_SAMPLE * T + vx_loss_target_bytes(L) + vx_loss_work_bytes(L) +
+                  (GROUP + 4) * T * sizeof(float); /* c, yl, yr, spare, zero */
+    vx_loss_free(L);
+    return FIT_FIXED_BYTES + vx_response_bytes(T, O, threads) + (size_t)threads * lane;
+}
+
 /* Active chunks: the wet peak after the overlap must be above -60 dB (spec §2.3). */
 static size_t find_chunks(vx_fit *f, const float *wl, const float *wr)
 {

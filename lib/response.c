@@ -55,6 +55,40 @@ void vx_response_free(vx_response *r)
     free(r);
 }
 
+size_t vx_response_grid(size_t n, size_t from)
+{
+    size_t lq = n ? min_sz(VX_DELAY_LEN, n) : VX_DELAY_LEN, lf = n ? min_sz(VX_FDN_LEN, n) : VX_FDN_LEN;
+    size_t lh = lq + lf - 1; /* support of h_o: the build's products never wrap */
+    /* A linear convolution of n samples with lh is n + lh - 1 long: its wrap-around
+     * stays below `from` (and the correlations of the backward pass stay clear of the
+     * lags and samples they need, by the same margin). Cutting h_o to n samples would
+     * shorten it further (0.84 M instead of 1.02 M points for a 12 s chunk with 5 s of
+     * overlap) but takes two more transform pairs per build and per backward: no faster
+     * for a one-chunk step, and more float rounding in the FDN gradients. */
+    return vx_fft_fast_len(n ? n + lh - 1 - from : lh);
+}
+
+/* The threads a response's parallel loops use (one scratch pair each). */
+static int scratch_threads(void)
+{
+    int threads = omp_get_max_threads();
+    return threads < NJOBS ? threads : NJOBS;
+}
+
+size_t vx_response_bytes(size_t n, size_t from, int threads)
+{
+    size_t bins = vx_response_grid(n, from) / 2 + 1, cpx = bins * sizeof(vx_cpx);
+    size_t t = (size_t)(threads < NJOBS ? threads : NJOBS);
+    /* Q, H (2 each), F (4); delay and FDN responses and their gradients; scratch */
+    return 8 * cpx + 4 * (VX_DELAY_LEN + 2 * VX_FDN_LEN) * sizeof(float) + t * (cpx + 2 * bins * sizeof(float));
+}
+
+size_t vx_response_work_bytes(size_t n, size_t from)
+{
+    size_t bins = vx_response_grid(n, from) / 2 + 1;
+    return 3 * bins * sizeof(vx_cpx) + 2 * 2 * bins * sizeof(float);
+}
+
 /* n: the longest signal to convolve (0: none, only vx_response_impulse); outputs before
  * sample `from` are not used. */
 static vx_response *create(size_t n, size_t from)
@@ -67,14 +101,7 @@ static vx_response *create(size_t n, size_t from)
     r->from = from;
     r->lq = n ? min_sz(VX_DELAY_LEN, n) : VX_DELAY_LEN;
     r->lf = n ? min_sz(VX_FDN_LEN, n) : VX_FDN_LEN;
-    size_t lh = r->lq + r->lf - 1; /* support of h_o: the build's products never wrap */
-    /* A linear convolution of n samples with lh is n + lh - 1 long: its wrap-around
-     * stays below `from` (and the correlations of the backward pass stay clear of the
-     * lags and samples they need, by the same margin). Cutting h_o to n samples would
-     * shorten it further (0.84 M instead of 1.02 M points for a 12 s chunk with 5 s of
-     * overlap) but takes two more transform pairs per build and per backward: no faster
-     * for a one-chunk step, and more float rounding in the FDN gradients. */
-    size_t grid = vx_fft_fast_len(n ? n + lh - 1 - from : lh);
+    size_t grid = vx_response_grid(n, from);
     r->grid = grid;
     r->bins = grid / 2 + 1;
     r->plan = vx_fft_get(grid);
@@ -88,8 +115,7 @@ static vx_response *create(size_t n, size_t from)
               (r->Q[i] = vx_fft_alloc(sb)) && (r->H[i] = vx_fft_alloc(sb));
     for (int i = 0; i < 4; i++)
         ok &= (r->f[i] = vx_fft_alloc(fb)) && (r->gf[i] = calloc(1, fb)) && (r->F[i] = vx_fft_alloc(sb));
-    int threads = omp_get_max_threads();
-    r->threads = threads < NJOBS ? threads : NJOBS;
+    r->threads = scratch_threads();
     for (int i = 0; i < r->threads; i++)
         ok &= (r->time[i] = vx_fft_alloc(tb)) && (r->spec[i] = vx_fft_alloc(sb));
     if (!ok || !r->plan || !r->delay || !r->fdn) {

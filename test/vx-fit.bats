@@ -110,6 +110,15 @@ compare_gradient() {
         (.parts | keys) == ["delay_reg", "mldr_lr", "mldr_ms", "mss_lr", "mss_ms"]'
 }
 
+@test "a fit that cannot have its memory stops at once and says what it needs" {
+    # The fit needs about 200 MB with 3 s chunks: 120 MB of address space cannot hold it
+    # (nor the libraries' reservations). Before the check it spun or aborted in an allocator.
+    run sh -c 'ulimit -v 120000; exec timeout 60 vx-fit -q -n 1 -j 2 --chunk 3 --overlap 1 \
+        --dry dry.wav --wet wet.wav'
+    assert_failure 1
+    assert_output --regexp '^vx-fit: a fit with 2 threads and 3 s chunks needs about [0-9]+ MB, but the address-space limit \(ulimit -v\) leaves [0-9]+ MB: use fewer threads \(-j 1: about [0-9]+ MB\) or a shorter --chunk$'
+}
+
 @test "a mono wet is refused" {
     sox wet.wav -c 1 mono.wav
     run vx-fit --dry dry.wav --wet mono.wav -o fit.json

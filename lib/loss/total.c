@@ -92,6 +92,16 @@ void vx_loss_free(vx_loss *L)
 
 size_t vx_loss_len(const vx_loss *L) { return L->len; }
 
+size_t vx_loss_target_bytes(const vx_loss *L)
+{
+    return (vx_mrstft_cache_floats(L->stft) + 2 * VX_LDR_ROWS * VX_LDR_PAIRS * L->len) * sizeof(float);
+}
+
+size_t vx_loss_work_bytes(const vx_loss *L)
+{
+    return vx_mrstft_store_cpx(L->stft) * sizeof(vx_cpx) + (VX_LDR_ROWS * L->len + L->work_floats) * sizeof(float);
+}
+
 vx_loss_target *vx_loss_target_create(const vx_loss *L, const float *yl, const float *yr)
 {
     size_t len = L->len, np = VX_LDR_PAIRS;

@@ -71,6 +71,9 @@ typedef struct {
  * A-weighting filter. Returns NULL on a bad length or configuration or out of memory. */
 vx_loss *vx_loss_create(size_t len, const vx_loss_config *cfg);
 void vx_loss_free(vx_loss *L);
+/* Bytes a target and a work of L hold. */
+size_t vx_loss_target_bytes(const vx_loss *L);
+size_t vx_loss_work_bytes(const vx_loss *L);
 size_t vx_loss_len(const vx_loss *L);
 
 /* A target item (yl, yr: len samples each, copied from) with everything about it that the
