@@ -8,7 +8,10 @@ setup() {
     vx-render -q -p "$TOP/presets/medleydb.ndjson" -k 5 dry.wav wet.wav
 }
 
-# cosine and per-value agreement of a gradient record with the golden one
+# Agreement of a gradient record with the golden float64 one: the loss's relative error,
+# the cosine over the 152 values, and the worst value's error in units of its bar
+# 1e-3 |g| + 1e-4 max|g| (the float32 noise floor: rounding the rendered output once moves
+# the smallest FDN values by that much).
 compare_gradient() {
     jq -n --slurpfile a "$1" --slurpfile g "$FIX/fit_gradient_golden.json" '
         ($a[0].grad_raw + [$a[0].grad_eta]) as $x | ($g[0].grad_raw151 + [$g[0].grad_eta]) as $y |
@@ -16,8 +19,8 @@ compare_gradient() {
         {loss: ((($a[0].loss - $g[0].loss) / $g[0].loss) | fabs),
          cos: (([range(0; 152)] | map($x[.] * $y[.]) | add) /
                (($x | map(. * .) | add | sqrt) * ($y | map(. * .) | add | sqrt))),
-         rel: [range(0; 152) | select(($y[.] | fabs) > 1e-3 * $m) |
-               {i: ., rel: ((($x[.] - $y[.]) / $y[.]) | fabs), size: (($y[.] | fabs) / $m)}]}'
+         worst: ([range(0; 152) | {i: ., err: ((($x[.] - $y[.]) | fabs) /
+                                             (1e-3 * ($y[.] | fabs) + 1e-4 * $m))}] | max_by(.err))}'
 }
 
 @test "the gradient at MedleyDB preset 0 matches the original's (golden, 12 s chunk)" {
@@ -25,15 +28,10 @@ compare_gradient() {
         --wet "$FIX/train_target_medleydb1_12s.wav" > grad.json
     compare_gradient grad.json > cmp.json
     echo "# loss rel. error $(jq .loss cmp.json), cosine $(jq .cos cmp.json)," \
-        "worst value $(jq -c '.rel | max_by(.rel)' cmp.json)" >&3
-    jq -e '.loss < 1e-6 and .cos >= 0.9999' cmp.json
-    # 70 values exceed 1e-3 of the largest. A few FDN W gradients (0.2-2 % of the largest)
-    # sit below the float32 noise floor of the audio signals: rounding the rendered output
-    # once, by 0.3 ulp, moves them by 2-7e-3 (see README). Values above 3 % of the largest
-    # within 1e-3, above 1 % within 3e-3, all within 2e-2.
-    jq -e '[.rel[] | select(.size > 3e-2 and .rel > 1e-3)] | length == 0' cmp.json
-    jq -e '[.rel[] | select(.size > 1e-2 and .rel > 3e-3)] | length == 0' cmp.json
-    jq -e '[.rel[] | select(.rel > 2e-2)] | length == 0' cmp.json
+        "worst value $(jq -c .worst cmp.json) of its bar" >&3
+    # the bar: cosine >= 0.9999 over the 152 values, and every value within
+    # 1e-3 |g| + 1e-4 max|g| of the golden gradient
+    jq -e '.loss < 1e-6 and .cos >= 0.9999 and .worst.err <= 1' cmp.json
 }
 
 @test "100 steps from the original's initial values reach its 100-step best loss" {
