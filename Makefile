@@ -18,7 +18,7 @@ else
 PKGS    += kissfft-float
 endif
 override CFLAGS  += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llapack -lm
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llbfgs -llapack -lm
 
 # Object files of each build flavour live apart so `make FFT=fftw` and the
 # sanitizer build never mix with the default one.
@@ -34,7 +34,7 @@ BENCHES  = $(BENCH_SRC:test/bench/%.c=$(BUILD)/bench/%)
 LIBVX    = $(BUILD)/libvx.a
 
 DEBIAN_PKGS = build-essential pkg-config libsndfile1-dev libkissfft-dev libcjson-dev \
-	liblapacke-dev liblapack-dev libfftw3-dev libyaml-dev jq bats bats-assert bats-support sox \
+	liblapacke-dev liblapack-dev libfftw3-dev liblbfgs-dev libyaml-dev jq bats bats-assert bats-support sox \
 	clang libclang-rt-14-dev
 
 .PHONY: all deps check check-build sanitize bench demo install clean presets bin-links fuzz

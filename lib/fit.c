@@ -440,46 +440,55 @@ static size_t draw_batch(vx_fit *f, size_t **which)
     return f->nslots;
 }
 
+void vx_fit_record(vx_fit *f, const double *theta, const vx_fit_eval *ev, vx_fit_progress *p)
+{
+    memset(p, 0, sizeof *p);
+    p->step = ++f->step;
+    p->loss = ev->loss;
+    memcpy(p->parts, ev->parts, sizeof p->parts);
+    f->losses[f->nlosses] = ev->loss;
+    if (ev->loss < f->lowest) {
+        f->lowest = ev->loss;
+        f->best_step = (int)f->nlosses;
+        memcpy(f->best, theta, sizeof f->best);
+    }
+    f->nlosses++;
+    p->best_loss = f->lowest;
+    p->best_step = f->best_step;
+}
+
 int vx_fit_step(vx_fit *f, vx_fit_progress *p, vx_err *e)
 {
     size_t *which;
     size_t n = draw_batch(f, &which);
     vx_fit_eval ev;
-    memset(p, 0, sizeof *p);
-    p->step = ++f->step;
     vx_err why; /* apart from e: the message below quotes it */
     if (vx_fit_evaluate(f, f->theta, f->theta[VX_NRAW], which, n, &ev, &why)) {
         /* Rejected: back to the best state with fresh moments (DESIGN: never a NaN preset). */
+        memset(p, 0, sizeof *p);
+        p->step = ++f->step;
         p->rejected = 1;
         p->loss = NAN;
+        p->best_loss = f->lowest;
+        p->best_step = f->best_step;
         memcpy(f->theta, f->best, sizeof f->theta);
         memset(f->m, 0, sizeof f->m);
         memset(f->v, 0, sizeof f->v);
         f->adam_t = 0;
         if (++f->rejected_run >= MAX_REJECTED)
             return vx_err_set(e, "%d steps in a row were rejected (last: %s)", MAX_REJECTED, why.msg);
-    } else {
-        f->rejected_run = 0;
-        p->loss = ev.loss;
-        memcpy(p->parts, ev.parts, sizeof p->parts);
-        f->losses[f->nlosses] = ev.loss;
-        if (ev.loss < f->lowest) {
-            f->lowest = ev.loss;
-            f->best_step = (int)f->nlosses;
-            memcpy(f->best, f->theta, sizeof f->best);
-        }
-        f->nlosses++;
-        /* Adam with bias correction (torch.optim.Adam defaults, spec §2.4) */
-        double t = ++f->adam_t, c1 = 1 - pow(ADAM_B1, t), c2 = 1 - pow(ADAM_B2, t);
-        for (int k = 0; k < NTHETA; k++) {
-            double g = k < VX_NRAW ? ev.graw[k] : ev.geta;
-            f->m[k] = ADAM_B1 * f->m[k] + (1 - ADAM_B1) * g;
-            f->v[k] = ADAM_B2 * f->v[k] + (1 - ADAM_B2) * g * g;
-            f->theta[k] -= f->set.lr / c1 * f->m[k] / (sqrt(f->v[k]) / sqrt(c2) + ADAM_EPS);
-        }
+        return 0;
     }
-    p->best_loss = f->lowest;
-    p->best_step = f->best_step;
+    f->rejected_run = 0;
+    vx_fit_record(f, f->theta, &ev, p);
+    /* Adam with bias correction (torch.optim.Adam defaults, spec §2.4) */
+    double t = ++f->adam_t, c1 = 1 - pow(ADAM_B1, t), c2 = 1 - pow(ADAM_B2, t);
+    for (int k = 0; k < NTHETA; k++) {
+        double g = k < VX_NRAW ? ev.graw[k] : ev.geta;
+        f->m[k] = ADAM_B1 * f->m[k] + (1 - ADAM_B1) * g;
+        f->v[k] = ADAM_B2 * f->v[k] + (1 - ADAM_B2) * g * g;
+        f->theta[k] -= f->set.lr / c1 * f->m[k] / (sqrt(f->v[k]) / sqrt(c2) + ADAM_EPS);
+    }
     return 0;
 }
 

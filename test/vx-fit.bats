@@ -117,6 +117,28 @@ compare_gradient() {
     assert_output --regexp '^vx-fit: a fit with 2 threads and 3 s chunks needs about [0-9]+ MB, but the address-space limit \(ulimit -v\) leaves [0-9]+ MB: use fewer threads \(-j 1: about [0-9]+ MB\) or a shorter --chunk$'
 }
 
+@test "--patience ends a fit whose best loss stopped improving, with exit 0 and the reason" {
+    # at a learning rate of 1e-9 the loss cannot improve by 1e-4: the fit ends 5 steps
+    # after the first
+    run vx-fit -q -n 400 --lr 1e-9 --patience 5 --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav
+    assert_success
+    printf '%s\n' "$output" > fit.json
+    jq -e '(.losses | length) == 6 and (.terminated_by | test("^patience: .* in 5 steps")) and
+           .settings.patience == 5' fit.json
+}
+
+@test "--fast (L-BFGS, every chunk) beats Adam's loss at the same number of steps" {
+    vx-fit -q -n 40 --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav > adam.json
+    vx-fit -q -n 40 --fast --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav > fast.json
+    echo "# best loss in 40 steps: Adam $(jq .lowest_loss adam.json), --fast $(jq .lowest_loss fast.json)" >&3
+    jq -e --slurpfile a adam.json '.settings.method == "lbfgs" and (.losses | length) <= 40 and
+           .lowest_loss < $a[0].lowest_loss' fast.json
+    # a batch without every chunk is refused
+    run vx-fit -q -n 5 --fast -b 1 --chunk 2 --overlap 0.5 --dry dry.wav --wet wet.wav
+    assert_failure 1
+    assert_output 'vx-fit: wet.wav: --fast needs every chunk in the batch: 2 chunks, --batch 1'
+}
+
 @test "a mono wet is refused" {
     sox wet.wav -c 1 mono.wav
     run vx-fit --dry dry.wav --wet mono.wav -o fit.json
