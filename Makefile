@@ -1,8 +1,10 @@
 # vx — DiffVox vocal-effects model as Unix tools.
-# One place for the knobs: PREFIX, CFLAGS, LDLIBS, FFT (kiss | fftw).
+# One place for the knobs: PREFIX, CFLAGS, LDLIBS, FFT (fftw | kiss).
+# FFT=fftw (the default) is the fast build: FFTW3 is GPL, so binaries linked to it are GPL
+# (vx's source stays MIT); FFT=kiss links the permissively licensed KissFFT instead.
 
 PREFIX  ?= /usr/local
-FFT     ?= kiss
+FFT     ?= fftw
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 override CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -fopenmp -Ilib
@@ -16,7 +18,7 @@ else
 PKGS    += kissfft-float
 endif
 override CFLAGS  += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llapack -lm
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llbfgs -llapack -lm
 
 # Object files of each build flavour live apart so `make FFT=fftw` and the
 # sanitizer build never mix with the default one.
@@ -32,7 +34,7 @@ BENCHES  = $(BENCH_SRC:test/bench/%.c=$(BUILD)/bench/%)
 LIBVX    = $(BUILD)/libvx.a
 
 DEBIAN_PKGS = build-essential pkg-config libsndfile1-dev libkissfft-dev libcjson-dev \
-	liblapacke-dev liblapack-dev libfftw3-dev libyaml-dev libsoxr-dev jq bats bats-assert \
+	liblapacke-dev liblapack-dev libfftw3-dev liblbfgs-dev libyaml-dev libsoxr-dev jq bats bats-assert \
 	bats-support sox clang libclang-rt-14-dev gnuplot-nox libxml2-utils libopenblas0-pthread time
 
 # Debian's BLAS/LAPACK providers the tests run under without switching the system's
@@ -51,11 +53,11 @@ LAPACK_PKGS_blis      = libblis4-pthread
 LAPACK_PKGS_reflapack = liblapack3 libblas3
 LAPACK_PROVIDERS = reflapack openblas blis
 
-.PHONY: all deps check check-openblas check-blis check-reflapack sanitize bench demo figures \
+.PHONY: all deps check check-build check-openblas check-blis check-reflapack sanitize bench demo figures \
 	install clean presets bin-links fuzz
 all: $(TOOLS) bin-links
 
-# bin/ links to the tools of the last normal build (KissFFT or FFTW) so that users and the
+# bin/ links to the tools of the last normal build (FFTW or KissFFT) so that users and the
 # demo have one path; the sanitizer build is left out. The tests use $(BUILD)/bin.
 bin-links: $(TOOLS)
 ifeq ($(BUILD),build/$(FFT))
@@ -107,7 +109,7 @@ check-openblas check-blis check-reflapack: check-%:
 		sh test/run-all $(UNITS)
 
 sanitize:
-	@$(MAKE) --no-print-directory check BUILD=build/asan-$(FFT) \
+	@$(MAKE) --no-print-directory check-build BUILD=build/asan-$(FFT) \
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 		LDFLAGS="-fsanitize=address,undefined"
 
@@ -131,7 +133,7 @@ build/fuzz/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/memfile.h $(LIBVX)
 	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBVX) $(LDLIBS)
 
 bench: deps
-	@$(MAKE) --no-print-directory all $(BENCHES)
+	@$(MAKE) --no-print-directory FFT=kiss $(TOOLS:build/$(FFT)/%=build/kiss/%) $(BENCHES:build/$(FFT)/%=build/kiss/%)
 	@$(MAKE) --no-print-directory FFT=fftw all $(BENCHES:build/$(FFT)/%=build/fftw/%)
 	@sh test/bench/run
 

@@ -8,15 +8,20 @@
 #include <omp.h>
 
 #include "fit.h"
+#include "fit_lbfgs.h"
 #include "io/audio.h"
 #include "io/cli.h"
 #include "io/logdir.h"
 #include "io/ndjson.h"
 #include "io/pick.h"
 #include "io/tmpfile.h"
+#include "memroom.h"
 #include "pair.h"
 #include "pair_record.h"
 #include "preset.h"
+
+#define FAST_EVALS 500    /* --fast's default budget of loss evaluations */
+#define PATIENCE_REL 1e-4 /* --patience: the relative improvement that counts */
 
 static const char usage[] = "vx-fit [options] PAIRS\n"
                             "       vx-fit [options] --dry DRY --wet WET";
@@ -31,7 +36,12 @@ static const char help[] =
     "      --shift N         alignment shift for --dry/--wet (default: computed)\n"
     "      --as-is           use the audio exactly as given: no alignment, no loudness\n"
     "                        normalisation (it must already be prepared)\n"
-    "  -n, --steps N         optimisation steps (default 2000)\n"
+    "  -n, --steps N         optimisation steps (default 2000; with --fast, loss evaluations:\n"
+    "                        default 500)\n"
+    "      --fast            L-BFGS with a line search on every chunk at once instead of\n"
+    "                        DiffVox's Adam schedule: the same loss in fewer steps\n"
+    "      --patience N      stop when the best loss has not improved by 1e-4 relative in\n"
+    "                        N steps\n"
     "      --lr X            Adam learning rate (default 0.01)\n"
     "  -b, --batch N         most chunks per step (default 35)\n"
     "  -s, --seed N          seed of the FDN's initial values and the batch draws (default 0)\n"
@@ -49,12 +59,12 @@ static const char help[] =
     "      --help, --version\n";
 
 enum { OPT_DRY = 256, OPT_WET, OPT_SHIFT, OPT_ASIS, OPT_LR, OPT_CHUNK, OPT_OVERLAP, OPT_INITPICK,
-       OPT_GRAD, OPT_LOGDIR, OPT_FXDEF };
+       OPT_GRAD, OPT_LOGDIR, OPT_FXDEF, OPT_FAST, OPT_PATIENCE };
 
 typedef struct {
     const char *pairs, *pick, *dry, *wet, *init, *init_pick, *output, *log_dir;
     long shift;
-    int has_shift, as_is, grad, quiet, threads;
+    int has_shift, as_is, grad, quiet, threads, fast, patience, has_steps;
     int preset_flags; /* vx_preset_load's, for --init */
     vx_fit_settings set;
 } options;
@@ -72,6 +82,7 @@ static options parse(int argc, char **argv)
         {"fx-defaults", no_argument, 0, OPT_FXDEF},
         {"grad", no_argument, 0, OPT_GRAD}, {"output", required_argument, 0, 'o'},
         {"log-dir", required_argument, 0, OPT_LOGDIR}, {"quiet", no_argument, 0, 'q'},
+        {"fast", no_argument, 0, OPT_FAST}, {"patience", required_argument, 0, OPT_PATIENCE},
         {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     options o = {.set = vx_fit_defaults(), .output = "-"};
     int c;
@@ -82,7 +93,9 @@ static options parse(int argc, char **argv)
         case OPT_WET: o.wet = optarg; break;
         case OPT_SHIFT: o.shift = vx_cli_long("--shift", optarg, -100000000L, 100000000L, usage), o.has_shift = 1; break;
         case OPT_ASIS: o.as_is = 1; break;
-        case 'n': o.set.steps = (int)vx_cli_long("--steps", optarg, 0, 10000000, usage); break;
+        case 'n': o.set.steps = (int)vx_cli_long("--steps", optarg, 0, 10000000, usage), o.has_steps = 1; break;
+        case OPT_FAST: o.fast = 1; break;
+        case OPT_PATIENCE: o.patience = (int)vx_cli_long("--patience", optarg, 1, 10000000, usage); break;
         case OPT_LR: o.set.lr = vx_cli_double("--lr", optarg, 1e-9, 10, usage); break;
         case 'b': o.set.batch = (int)vx_cli_long("--batch", optarg, 1, 10000, usage); break;
         case 's': o.set.seed = (uint64_t)vx_cli_long("--seed", optarg, 0, 0x7fffffffffffffffL, usage); break;
@@ -109,6 +122,8 @@ static options parse(int argc, char **argv)
     } else {
         o.pairs = argv[optind];
     }
+    if (o.fast && !o.has_steps)
+        o.set.steps = FAST_EVALS;
     if (o.set.overlap_s >= o.set.chunk_s)
         vx_usage_error(usage, "--overlap must be shorter than --chunk");
     return o;
@@ -291,39 +306,102 @@ static void print_gradient(FILE *out, vx_fit *fit, const double *raw, cJSON *rec
     cJSON_Delete(g);
 }
 
+/* Stops before the fit starts when its memory (vx-fit(1): the memory model) will not fit. */
+static void check_memory(const options *o)
+{
+    int threads = omp_get_max_threads();
+    size_t need = vx_fit_memory(&o->set, threads);
+    vx_err e;
+    if (need && vx_memroom(need, &e))
+        vx_die(VX_EXIT_DATA,
+               "a fit with %d thread%s and %g s chunks needs about %.0f MB, but %s: "
+               "use fewer threads (-j 1: about %.0f MB) or a shorter --chunk",
+               threads, threads == 1 ? "" : "s", o->set.chunk_s, need / 1048576.0, e.msg,
+               vx_fit_memory(&o->set, 1) / 1048576.0);
+}
+
 static volatile sig_atomic_t stop_signal;
 
-/* The optimisation loop with its progress line; returns the termination reason or NULL. */
-static char *run(const options *o, vx_fit *fit, const double *raw)
+/* What watches the steps of a fit: progress line, signals, patience. */
+typedef struct {
+    const options *o;
+    double t0, mark; /* start time; the best loss that --patience last counted as better */
+    int mark_step;
+    char reason[600];
+    int normal; /* the reason is a normal end (patience), not a fault or a signal */
+} watch;
+
+/* After each step: the progress line; 1 (with w->reason) when the fit should end. */
+static int watch_step(const vx_fit_progress *p, void *ctx)
+{
+    watch *w = ctx;
+    const options *o = w->o;
+    /* From here on there is a best state to write: a first SIGINT/SIGTERM stops the fit
+     * after this step; before, and for a second signal, it ends the run at once. */
+    vx_cli_stop_softly(1);
+    double el = now_s() - w->t0, rate = p->step / el, left = (o->set.steps - p->step) / rate;
+    /* steps are named 0-based, as lowest_step and DiffVox's losses[0] (the initial state) */
+    vx_progress("step %d/%d  loss %.4f  best %.4f (step %d)  %.2f steps/s  %d:%02d left",
+                p->step - 1, o->set.steps, p->loss, p->best_loss, p->best_step, rate,
+                (int)left / 60, (int)left % 60);
+    if (stop_signal) {
+        snprintf(w->reason, sizeof w->reason, "interrupted by %s at step %d",
+                 stop_signal == SIGINT ? "SIGINT" : "SIGTERM", p->step);
+        return 1;
+    }
+    if (p->best_loss < w->mark * (1 - PATIENCE_REL) || w->mark_step < 0)
+        w->mark = p->best_loss, w->mark_step = p->step;
+    if (o->patience && p->step - w->mark_step >= o->patience) {
+        snprintf(w->reason, sizeof w->reason,
+                 "patience: the best loss did not improve by 1e-4 relative in %d steps (step %d)",
+                 o->patience, p->step - 1);
+        w->normal = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* The optimisation: Adam steps, or --fast's L-BFGS; returns the termination reason or
+ * NULL (*normal: the reason is not a fault). */
+static char *run(const options *o, vx_fit *fit, const double *raw, int *normal)
 {
     vx_fit_start(fit, raw, VX_ETA_RAW_INIT);
-    double t0 = now_s();
-    char reason[600];
-    for (int step = 0; step < o->set.steps; step++) {
-        if (stop_signal) {
-            vx_cli_stop_softly(0);
-            snprintf(reason, sizeof reason, "interrupted by %s at step %d",
-                     stop_signal == SIGINT ? "SIGINT" : "SIGTERM", step);
-            return strdup(reason);
+    watch w = {.o = o, .t0 = now_s(), .mark = INFINITY, .mark_step = -1};
+    char *reason = NULL;
+    vx_err e;
+    if (o->fast) {
+        const char *why;
+        if (vx_fit_lbfgs(fit, o->set.steps, watch_step, &w, &why, &e))
+            snprintf(w.reason, sizeof w.reason, "stopped: %s", e.msg), reason = w.reason;
+        else if (w.reason[0])
+            reason = w.reason;
+        else if (why)
+            snprintf(w.reason, sizeof w.reason, "%s", why), reason = w.reason, w.normal = 1;
+    } else {
+        for (int step = 0; step < o->set.steps && !stop_signal; step++) {
+            vx_fit_progress p;
+            if (vx_fit_step(fit, &p, &e)) {
+                snprintf(w.reason, sizeof w.reason, "stopped at step %d: %s", step, e.msg);
+                reason = w.reason;
+                break;
+            }
+            if (watch_step(&p, &w)) {
+                reason = w.reason;
+                break;
+            }
         }
-        vx_fit_progress p;
-        vx_err e;
-        if (vx_fit_step(fit, &p, &e)) {
-            vx_cli_stop_softly(0);
-            snprintf(reason, sizeof reason, "stopped at step %d: %s", step, e.msg);
-            return strdup(reason);
+        if (!reason && stop_signal) {
+            size_t n;
+            vx_fit_losses(fit, &n);
+            snprintf(w.reason, sizeof w.reason, "interrupted by %s at step %zu",
+                     stop_signal == SIGINT ? "SIGINT" : "SIGTERM", n);
+            reason = w.reason;
         }
-        /* From here on there is a best state to write: a first SIGINT/SIGTERM stops the
-         * loop at the next step; before, and for a second signal, it ends the run at once. */
-        vx_cli_stop_softly(1);
-        double el = now_s() - t0, rate = (step + 1) / el, left = (o->set.steps - step - 1) / rate;
-        /* steps are named 0-based, as lowest_step and DiffVox's losses[0] (the initial state) */
-        vx_progress("step %d/%d  loss %.4f  best %.4f (step %d)  %.2f steps/s  %d:%02d left", p.step - 1,
-                    o->set.steps, p.loss, p.best_loss, p.best_step, rate, (int)left / 60, (int)left % 60);
     }
     vx_cli_stop_softly(0);
     vx_progress_done();
-    return NULL;
+    *normal = w.normal;
+    return reason ? strdup(reason) : NULL;
 }
 
 static cJSON *settings_json(const options *o, const vx_fit *fit)
@@ -331,6 +409,9 @@ static cJSON *settings_json(const options *o, const vx_fit *fit)
     cJSON *s = cJSON_CreateObject();
     cJSON_AddNumberToObject(s, "steps", o->set.steps);
     cJSON_AddNumberToObject(s, "lr", o->set.lr);
+    cJSON_AddStringToObject(s, "method", o->fast ? "lbfgs" : "adam");
+    if (o->patience)
+        cJSON_AddNumberToObject(s, "patience", o->patience);
     cJSON_AddNumberToObject(s, "batch", o->set.batch);
     cJSON_AddNumberToObject(s, "seed", (double)o->set.seed);
     cJSON_AddNumberToObject(s, "chunk", o->set.chunk_s);
@@ -359,13 +440,18 @@ int main(int argc, char **argv)
     } else {
         vx_fit_initial(o.set.seed, raw);
     }
+    check_memory(&o); /* before any work, and again with the audio loaded */
     cJSON *rec = pair_record(&o);
     outputs out = open_outputs(&o, rec, !o.grad);
     vx_pair pair;
     load_pair(&o, rec, &pair);
+    check_memory(&o);
     vx_fit *fit = vx_fit_create(pair.dry, pair.wet, pair.wet + pair.frames, pair.frames, &o.set, &e);
     if (!fit)
         vx_die(VX_EXIT_DATA, "%s: %s", o.pairs ? o.pairs : o.wet, e.msg);
+    if (o.fast && vx_fit_chunks_active(fit) > (size_t)o.set.batch)
+        vx_die(VX_EXIT_DATA, "%s: --fast needs every chunk in the batch: %zu chunks, --batch %d",
+               o.pairs ? o.pairs : o.wet, vx_fit_chunks_active(fit), o.set.batch);
     if (o.grad) {
         print_gradient(out.main, fit, raw, rec); /* the gradient record takes over rec */
         vx_fit_free(fit);
@@ -374,7 +460,8 @@ int main(int argc, char **argv)
     }
     char started[32], finished[32];
     iso_now(started, sizeof started);
-    char *reason = run(&o, fit, raw);
+    int normal;
+    char *reason = run(&o, fit, raw, &normal);
     iso_now(finished, sizeof finished);
 
     double eta_raw;
@@ -400,12 +487,12 @@ int main(int argc, char **argv)
         write_out(out.log, rec);
     write_out(out.main, rec);
     int status = VX_EXIT_OK;
-    if (reason) {
+    if (reason && !normal) {
         fprintf(stderr, "%s: %s: wrote the best state (step %d, loss %.6g)\n", vx_cli_name(), reason,
                 lowest_step, lowest);
         status = stop_signal ? 128 + stop_signal : VX_EXIT_DATA;
-        free(reason);
     }
+    free(reason);
     cJSON_Delete(rec);
     vx_fit_free(fit);
     vx_pair_free(&pair);

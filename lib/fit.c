@@ -1,8 +1,15 @@
 /* Preset retrieval: chunked training loss, its gradient, and Adam (see fit.h).
  * Everything after the compressor is one response built per step (response.h): each
  * chunk costs its EQ, compressor, one convolution and the loss, and the response is
- * differentiated once for the whole batch. Chunks share the EQ, so a thread filters its
- * chunks four at a time, one per vector lane (vx_peq_forward4). */
+ * differentiated once for the whole batch from spectra each thread accumulates.
+ *
+ * Memory is bounded by the thread count, not by the chunks: a thread holds one chunk's
+ * state at a time (and four chunks' EQ signals: it filters four at a time, one per vector
+ * lane, vx_peq_forward4). The loss's spectral convergence is one ratio over the whole
+ * batch, so no chunk's backward can start before every chunk's forward is done: a step
+ * runs the forwards once for the loss sums alone (a few hundred bytes per chunk), combines
+ * them, then runs each chunk's forward again with its backward. Targets are remade when
+ * their chunk comes round. */
 #include "fit.h"
 #include "fx/comp.h"
 #include "fx/delay.h"
@@ -23,40 +30,36 @@
 #define MAX_REJECTED 3
 #define SILENCE_DB -60.0
 
-/* Everything one chunk of a batch keeps from the forward pass to the backward pass. */
-typedef struct {
-    vx_peq *peq;         /* only when the batch is one chunk (its EQ then uses both cores) */
-    vx_comp *comp;
-    vx_loss_work *loss;
-    vx_cpx *C;           /* spectrum of the compressor output */
-    float *c, *yl, *yr;  /* compressor output, rendered chunk */
-    float *gl, *gr;      /* d(loss)/d(rendered chunk), then d(loss)/dc in gl */
-} slot;
-
 #define GROUP VX_BIQUAD_LANES /* chunks through one four-lane EQ */
 
-/* The work of one thread: a contiguous range of the batch's slots, in groups of GROUP for
- * the EQ, and its accumulators. */
+/* The work of one thread: a contiguous range of the batch, in groups of GROUP for the EQ
+ * and one chunk at a time after it, and its accumulators. */
 typedef struct {
     vx_response_work *work;
     vx_cpx *acc[2];
     vx_fx grad;
-    vx_peq **eq;         /* one four-lane EQ per group of the range */
-    int neq;
-    float *spare, *zero; /* output and zero gradient of the EQ lanes a short group leaves */
+    vx_peq *eq;              /* four lanes; one when the batch is one chunk (both cores) */
+    vx_comp *comp;
+    vx_loss_target *target;
+    vx_loss_work *loss;
+    vx_cpx *C;               /* spectrum of the compressor output */
+    float *c[GROUP];         /* EQ outputs of a group, then each one's compressor output,
+                                then (no longer needed once transformed) d(loss)/d(EQ output) */
+    float *yl, *yr;          /* rendered chunk, then d(loss)/d(rendered chunk): the response
+                                leaves the overlap zero and the loss does not write it */
+    float *spare, *zero;     /* output and zero gradient of the EQ lanes a short group leaves */
 } lane;
 
 struct vx_fit {
     vx_fit_settings set;
     size_t T, O;                /* chunk and overlap, samples */
-    const float *dry;
+    const float *dry, *wet_l, *wet_r;
     size_t total, active;
     size_t *start;              /* first sample of each active chunk */
     vx_loss *L;
-    vx_loss_target **target;    /* per active chunk */
     vx_response *resp;
-    slot *slots;                /* min(batch, active) */
-    size_t nslots;
+    size_t nslots;              /* most chunks in a batch: min(batch, active) */
+    vx_loss_item *items;        /* loss sums of each chunk of a batch */
     lane *lanes;
     int nlanes;
     /* optimiser */
@@ -74,51 +77,33 @@ vx_fit_settings vx_fit_defaults(void)
     return (vx_fit_settings){.steps = 2000, .lr = 0.01, .batch = 35, .seed = 0, .chunk_s = 12, .overlap_s = 5};
 }
 
-static void slot_free(slot *s)
+static void lane_free(lane *l)
 {
-    vx_peq_free(s->peq);
-    vx_comp_free(s->comp);
-    vx_loss_work_free(s->loss);
-    free(s->C), free(s->c), free(s->yl), free(s->yr), free(s->gl), free(s->gr);
+    vx_response_work_free(l->work);
+    free(l->acc[0]), free(l->acc[1]);
+    vx_peq_free(l->eq);
+    vx_comp_free(l->comp);
+    vx_loss_target_free(l->target);
+    vx_loss_work_free(l->loss);
+    free(l->C);
+    for (int j = 0; j < GROUP; j++)
+        free(l->c[j]);
+    free(l->yl), free(l->yr), free(l->spare), free(l->zero);
 }
 
 void vx_fit_free(vx_fit *f)
 {
     if (!f)
         return;
-    for (size_t i = 0; f->target && i < f->active; i++)
-        vx_loss_target_free(f->target[i]);
-    for (size_t i = 0; f->slots && i < f->nslots; i++)
-        slot_free(&f->slots[i]);
-    for (int i = 0; f->lanes && i < f->nlanes; i++) {
-        lane *l = &f->lanes[i];
-        vx_response_work_free(l->work);
-        free(l->acc[0]), free(l->acc[1]), free(l->spare), free(l->zero);
-        for (int g = 0; l->eq && g < l->neq; g++)
-            vx_peq_free(l->eq[g]);
-        free(l->eq);
-    }
+    for (int i = 0; f->lanes && i < f->nlanes; i++)
+        lane_free(&f->lanes[i]);
     vx_loss_free(f->L);
     vx_response_free(f->resp);
-    free(f->target), free(f->slots), free(f->lanes), free(f->start), free(f->losses), free(f->perm);
+    free(f->items), free(f->lanes), free(f->start), free(f->losses), free(f->perm);
     free(f);
 }
 
-static int slot_init(slot *s, const vx_fit *f)
-{
-    size_t T = f->T, bins = vx_response_bins(f->resp);
-    s->peq = f->nslots == 1 ? vx_peq_create(vx_peq_main_kinds, VX_PEQ_BANDS, T) : NULL;
-    s->comp = vx_comp_create(T);
-    s->loss = vx_loss_work_create(f->L);
-    s->C = vx_fft_alloc(bins * sizeof *s->C);
-    s->c = malloc(T * sizeof *s->c);
-    s->yl = malloc(T * sizeof *s->yl), s->yr = malloc(T * sizeof *s->yr);
-    s->gl = calloc(T, sizeof *s->gl), s->gr = calloc(T, sizeof *s->gr);
-    return (s->peq || f->nslots > 1) && s->comp && s->loss && s->C && s->c && s->yl && s->yr && s->gl &&
-           s->gr;
-}
-
-/* Slots [first, end) of lane i out of the fit's lanes, for a batch of n. */
+/* Chunks [first, end) of lane i out of the fit's lanes, for a batch of n. */
 static void lane_range(const vx_fit *f, int i, size_t n, size_t *first, size_t *end)
 {
     *first = n * (size_t)i / (size_t)f->nlanes;
@@ -127,23 +112,46 @@ static void lane_range(const vx_fit *f, int i, size_t n, size_t *first, size_t *
 
 static int lane_init(lane *l, const vx_fit *f)
 {
-    size_t bins = vx_response_bins(f->resp);
-    size_t most = (f->nslots + (size_t)f->nlanes - 1) / (size_t)f->nlanes; /* slots in a range */
+    size_t T = f->T, bins = vx_response_bins(f->resp);
+    int single = f->nslots == 1, ok = 1;
     l->work = vx_response_work_create(f->resp);
     l->acc[0] = vx_fft_alloc(bins * sizeof(vx_cpx));
     l->acc[1] = vx_fft_alloc(bins * sizeof(vx_cpx));
-    if (!l->work || !l->acc[0] || !l->acc[1])
+    l->eq = single ? vx_peq_create(vx_peq_main_kinds, VX_PEQ_BANDS, T)
+                   : vx_peq_create4(vx_peq_main_kinds, VX_PEQ_BANDS, T);
+    l->comp = vx_comp_create(T);
+    l->target = vx_loss_target_create(f->L, f->wet_l + f->start[0] + f->O, f->wet_r + f->start[0] + f->O);
+    l->loss = vx_loss_work_create(f->L);
+    l->C = vx_fft_alloc(bins * sizeof *l->C);
+    for (int j = 0; j < (single ? 1 : GROUP); j++)
+        ok &= (l->c[j] = malloc(T * sizeof(float))) != NULL;
+    l->yl = malloc(T * sizeof *l->yl), l->yr = malloc(T * sizeof *l->yr);
+    l->spare = malloc(T * sizeof *l->spare);
+    l->zero = calloc(T, sizeof *l->zero);
+    return ok && l->work && l->acc[0] && l->acc[1] && l->eq && l->comp && l->target && l->loss &&
+           l->C && l->yl && l->yr && l->spare && l->zero;
+}
+
+/* Library code, FFT plans and the loss's tables: measured, not counted. */
+#define FIT_FIXED_BYTES ((size_t)100 << 20)
+/* The compressor's state per sample of a chunk (vx_comp: one float, eight doubles, a flag). */
+#define COMP_BYTES_PER_SAMPLE 69
+
+size_t vx_fit_memory(const vx_fit_settings *s, int threads)
+{
+    size_t T = (size_t)(s->chunk_s * VX_FS), O = (size_t)(s->overlap_s * VX_FS);
+    if (O >= T || T - O < 2048 || threads < 1)
         return 0;
-    if (f->nslots == 1)
-        return 1;
-    l->neq = (int)((most + GROUP - 1) / GROUP);
-    l->eq = calloc((size_t)l->neq, sizeof *l->eq);
-    l->spare = malloc(f->T * sizeof *l->spare);
-    l->zero = calloc(f->T, sizeof *l->zero);
-    int ok = l->eq && l->spare && l->zero;
-    for (int g = 0; ok && g < l->neq; g++)
-        ok = (l->eq[g] = vx_peq_create4(vx_peq_main_kinds, VX_PEQ_BANDS, f->T)) != NULL;
-    return ok;
+    vx_loss *L = vx_loss_create(T - O, NULL);
+    if (!L)
+        return 0;
+    size_t bins = vx_response_grid(T, O) / 2 + 1;
+    size_t lane = vx_response_work_bytes(T, O) + 3 * bins * sizeof(vx_cpx) /* acc, C */ +
+                  (VX_PEQ_BANDS + 1) * GROUP * T * sizeof(float) /* the four-lane EQ */ +
+                  COMP_BYTES_PER_SAMPLE * T + vx_loss_target_bytes(L) + vx_loss_work_bytes(L) +
+                  (GROUP + 4) * T * sizeof(float); /* c, yl, yr, spare, zero */
+    vx_loss_free(L);
+    return FIT_FIXED_BYTES + vx_response_bytes(T, O, threads) + (size_t)threads * lane;
 }
 
 /* Active chunks: the wet peak after the overlap must be above -60 dB (spec §2.3). */
@@ -173,7 +181,7 @@ vx_fit *vx_fit_create(const float *dry, const float *wet_l, const float *wet_r, 
     f->set = *set;
     f->T = (size_t)(set->chunk_s * VX_FS);
     f->O = (size_t)(set->overlap_s * VX_FS);
-    f->dry = dry;
+    f->dry = dry, f->wet_l = wet_l, f->wet_r = wet_r;
     if (f->O >= f->T || f->T - f->O < 2048 || set->batch < 1 || set->steps < 0) {
         vx_err_set(e, "the chunk must be longer than the overlap by at least 2048 samples");
         goto fail;
@@ -197,28 +205,20 @@ vx_fit *vx_fit_create(const float *dry, const float *wet_l, const float *wet_r, 
     f->nslots = f->active < (size_t)set->batch ? f->active : (size_t)set->batch;
     f->L = vx_loss_create(f->T - f->O, NULL);
     f->resp = vx_response_create(f->T, f->O);
-    f->target = calloc(f->active, sizeof *f->target);
-    f->slots = calloc(f->nslots, sizeof *f->slots);
+    f->items = malloc(f->nslots * sizeof *f->items);
     f->nlanes = omp_get_max_threads();
     f->lanes = calloc((size_t)f->nlanes, sizeof *f->lanes);
     f->losses = malloc(((size_t)set->steps + 1) * sizeof *f->losses);
     f->perm = malloc(f->active * sizeof *f->perm);
-    if (!f->L || !f->resp || !f->target || !f->slots || !f->lanes || !f->losses || !f->perm) {
+    if (!f->L || !f->resp || !f->items || !f->lanes || !f->losses || !f->perm) {
         vx_err_set(e, "out of memory");
         goto fail;
     }
     int ok = 1;
-#pragma omp parallel for schedule(dynamic) reduction(&& : ok)
-    for (size_t i = 0; i < f->active; i++) {
-        size_t s = f->start[i] + f->O;
-        ok = (f->target[i] = vx_loss_target_create(f->L, wet_l + s, wet_r + s)) != NULL;
-    }
-    for (size_t i = 0; ok && i < f->nslots; i++)
-        ok = slot_init(&f->slots[i], f);
     for (int i = 0; ok && i < f->nlanes; i++)
         ok = lane_init(&f->lanes[i], f);
     if (!ok) {
-        vx_err_set(e, "out of memory for %zu chunks", f->nslots);
+        vx_err_set(e, "out of memory for %d threads", f->nlanes);
         goto fail;
     }
     vx_rng_seed(&f->rng, set->seed ^ 0x9e3779b97f4a7c15ull); /* batches: not the init's stream */
@@ -255,96 +255,107 @@ static void fx_add(vx_fx *to, const vx_fx *from)
         a[i] += b[i];
 }
 
-/* Forward of one chunk after its EQ (in s->c): compressor, response, loss partial sums. */
-static int chunk_forward(vx_fit *f, slot *s, lane *l, const vx_fx *fx, size_t chunk)
+/* Forward of one chunk from its EQ output c (the compressor's output replaces it):
+ * compressor, response (C: keep c's spectrum for the backward pass, or NULL), target,
+ * loss partial sums. */
+static int chunk_forward(vx_fit *f, lane *l, const vx_fx *fx, float *c, size_t chunk, vx_cpx *C)
 {
-    if (vx_comp_forward(s->comp, fx, s->c, s->c, f->T, NULL))
+    if (vx_comp_forward(l->comp, fx, c, c, f->T, NULL))
         return -1;
-    vx_response_apply(f->resp, l->work, s->c, f->T, s->C, s->yl, s->yr);
-    return vx_loss_forward(s->loss, f->target[chunk], s->yl + f->O, s->yr + f->O);
+    vx_response_apply(f->resp, l->work, c, f->T, C, l->yl, l->yr);
+    size_t s = f->start[chunk] + f->O;
+    vx_loss_target_set(l->target, f->wet_l + s, f->wet_r + s);
+    return vx_loss_forward(l->loss, l->target, l->yl + f->O, l->yr + f->O);
 }
 
-/* Backward of one chunk down to dL/d(its EQ output), in s->gl: loss -> response (into the
- * lane's accumulators) -> compressor. */
-static int chunk_backward(vx_fit *f, slot *s, lane *l, const vx_loss_batch *b)
+/* Backward of the chunk the lane's last forward ran, down to dL/d(its EQ output) in gc:
+ * loss -> response (into the lane's accumulators) -> compressor. */
+static int chunk_backward(vx_fit *f, lane *l, const vx_loss_batch *b, float *gc)
 {
-    if (vx_loss_backward(s->loss, b, s->gl + f->O, s->gr + f->O))
-        return -1; /* gl, gr stay zero over the overlap, which the loss ignores */
-    vx_response_apply_backward(f->resp, l->work, s->C, s->gl, s->gr, f->T, s->gl, l->acc);
-    vx_comp_backward(s->comp, s->gl, s->gl, &l->grad);
+    if (vx_loss_backward(l->loss, b, l->yl + f->O, l->yr + f->O))
+        return -1;
+    vx_response_apply_backward(f->resp, l->work, l->C, l->yl, l->yr, f->T, gc, l->acc);
+    vx_comp_backward(l->comp, gc, gc, &l->grad);
     return 0;
 }
 
-/* What a forward pass needs besides the fit: the parameters and the batch's chunks
- * (which: as vx_fit_evaluate). */
-typedef struct {
-    const vx_fx *fx;
-    const size_t *which;
-} forward_job;
-
-/* A pass over the slots [g, g + k) of a group, with the group's four-lane EQ. */
-typedef int group_fn(vx_fit *f, lane *l, vx_peq *eq, size_t g, size_t k, const void *job);
-
-static int group_forward(vx_fit *f, lane *l, vx_peq *eq, size_t g, size_t k, const void *job)
+/* One pass of a step over chunks [g, g + k) of the batch (which: as vx_fit_evaluate),
+ * GROUP at most: with b NULL the forwards alone, keeping each chunk's loss sums in
+ * f->items; with b, each chunk's forward and backward, adding to the lane's gradients. */
+static int group_pass(vx_fit *f, lane *l, const vx_fx *fx, const size_t *which, size_t g, size_t k,
+                      const vx_loss_batch *b)
 {
-    const forward_job *fj = job;
     const float *x[GROUP];
     float *c[GROUP];
     for (size_t j = 0; j < GROUP; j++) { /* lanes past k filter the first chunk again */
         size_t slot = g + (j < k ? j : 0);
-        x[j] = f->dry + f->start[fj->which ? fj->which[slot] : slot];
-        c[j] = j < k ? f->slots[slot].c : l->spare;
+        x[j] = f->dry + f->start[which ? which[slot] : slot];
+        c[j] = j < k ? l->c[j] : l->spare;
     }
-    int bad = vx_peq_forward4(eq, fj->fx->peq, x, c, f->T, NULL);
-    for (size_t j = g; j < g + k; j++)
-        bad |= chunk_forward(f, &f->slots[j], l, fj->fx, fj->which ? fj->which[j] : j);
-    return bad;
-}
-
-static int group_backward(vx_fit *f, lane *l, vx_peq *eq, size_t g, size_t k, const void *job)
-{
-    int bad = 0;
-    for (size_t j = g; j < g + k; j++)
-        bad |= chunk_backward(f, &f->slots[j], l, job);
+    int bad = vx_peq_forward4(l->eq, fx->peq, x, c, f->T, NULL);
+    for (size_t j = 0; j < k; j++) {
+        bad |= chunk_forward(f, l, fx, l->c[j], which ? which[g + j] : g + j, b ? l->C : NULL);
+        if (!b)
+            bad |= vx_loss_item_get(l->loss, &f->items[g + j]);
+        else
+            bad |= chunk_backward(f, l, b, l->c[j]);
+    }
+    if (!b)
+        return bad;
     float *gx[GROUP];
     const float *gy[GROUP];
     for (size_t j = 0; j < GROUP; j++) /* lanes past k filter zeros */
-        gx[j] = j < k ? f->slots[g + j].gl : l->spare, gy[j] = j < k ? f->slots[g + j].gl : l->zero;
-    vx_peq_backward4(eq, gy, gx, l->grad.peq);
-    for (size_t j = g; j < g + k; j++) /* the next step relies on the zero overlap */
-        memset(f->slots[j].gl, 0, f->O * sizeof *f->slots[j].gl);
+        gx[j] = j < k ? l->c[j] : l->spare, gy[j] = j < k ? l->c[j] : l->zero;
+    vx_peq_backward4(l->eq, gy, gx, l->grad.peq);
     return bad;
 }
 
-/* fn on lane i's slots of a batch of n, GROUP at a time (the last group may be short). */
-static int lane_run(vx_fit *f, int i, size_t n, group_fn *fn, const void *job)
+/* A pass over lane i's chunks of a batch of n, GROUP at a time (the last group may be
+ * short). */
+static int lane_pass(vx_fit *f, int i, const vx_fx *fx, const size_t *which, size_t n,
+                     const vx_loss_batch *b)
 {
     lane *l = &f->lanes[i];
     size_t first, end;
     lane_range(f, i, n, &first, &end);
     int bad = 0;
     for (size_t g = first; g < end; g += GROUP)
-        bad |= fn(f, l, l->eq[(g - first) / GROUP], g, end - g < GROUP ? end - g : GROUP, job);
+        bad |= group_pass(f, l, fx, which, g, end - g < GROUP ? end - g : GROUP, b);
     return bad;
 }
 
-/* A batch of one chunk: its stages use both cores (no enclosing parallel region, which
- * would make every inner region start threads of its own). */
-static int single_forward(vx_fit *f, const vx_fx *fx, size_t chunk)
+/* A batch of one chunk: one forward, kept for its backward; its stages use both cores (no
+ * enclosing parallel region, which would make every inner region start threads of its
+ * own). */
+static int single_chunk(vx_fit *f, const vx_fx *fx, size_t chunk, vx_loss_batch *b)
 {
-    slot *s = &f->slots[0];
-    return vx_peq_forward(s->peq, fx->peq, f->dry + f->start[chunk], s->c, f->T, NULL) ||
-           chunk_forward(f, s, &f->lanes[0], fx, chunk);
+    lane *l = &f->lanes[0];
+    if (vx_peq_forward(l->eq, fx->peq, f->dry + f->start[chunk], l->c[0], f->T, NULL) ||
+        chunk_forward(f, l, fx, l->c[0], chunk, l->C) || vx_loss_item_get(l->loss, &f->items[0]))
+        return -1;
+    vx_loss_combine_items(f->L, f->items, 1, b);
+    if (chunk_backward(f, l, b, l->c[0]))
+        return -1;
+    vx_peq_backward(l->eq, l->c[0], l->c[0], l->grad.peq);
+    return 0;
 }
 
-static int single_backward(vx_fit *f, const vx_loss_batch *b)
+/* Loss and gradient of a batch of several chunks: the forwards for the loss sums, then
+ * forward and backward, each lane's range on one core. The assignment is fixed and the
+ * sums run in chunk order, so that the fit repeats exactly for a thread count. */
+static int several_chunks(vx_fit *f, const vx_fx *fx, const size_t *which, size_t n, vx_loss_batch *b)
 {
-    slot *s = &f->slots[0];
-    if (chunk_backward(f, s, &f->lanes[0], b))
+    int bad = 0;
+#pragma omp parallel for schedule(static, 1) reduction(| : bad)
+    for (int i = 0; i < f->nlanes; i++)
+        bad |= lane_pass(f, i, fx, which, n, NULL);
+    if (bad)
         return -1;
-    vx_peq_backward(s->peq, s->gl, s->gl, f->lanes[0].grad.peq);
-    memset(s->gl, 0, f->O * sizeof *s->gl);
-    return 0;
+    vx_loss_combine_items(f->L, f->items, n, b);
+#pragma omp parallel for schedule(static, 1) reduction(| : bad)
+    for (int i = 0; i < f->nlanes; i++)
+        bad |= lane_pass(f, i, fx, which, n, b);
+    return bad ? -1 : 0;
 }
 
 int vx_fit_evaluate(vx_fit *f, const double *raw, double eta_raw, const size_t *which, size_t n,
@@ -366,28 +377,11 @@ int vx_fit_evaluate(vx_fit *f, const double *raw, double eta_raw, const size_t *
         memset(f->lanes[i].acc[0], 0, bins * sizeof(vx_cpx));
         memset(f->lanes[i].acc[1], 0, bins * sizeof(vx_cpx));
     }
-    int bad = 0;
-    const forward_job job = {&fx, which};
-    /* Several chunks: each lane's range on one core, a fixed assignment so that the sums
-     * (and the fit) repeat exactly for a thread count. */
-    if (f->nslots == 1)
-        bad = single_forward(f, &fx, which ? which[0] : 0);
-    else
-#pragma omp parallel for schedule(static, 1) reduction(| : bad)
-        for (int i = 0; i < f->nlanes; i++)
-            bad |= lane_run(f, i, n, group_forward, &job);
-    vx_loss_work *items[n];
-    for (size_t j = 0; j < n; j++)
-        items[j] = f->slots[j].loss;
     vx_loss_batch batch;
-    if (bad || vx_loss_combine(f->L, items, n, &batch))
+    int bad = f->nslots == 1 ? single_chunk(f, &fx, which ? which[0] : 0, &batch)
+                             : several_chunks(f, &fx, which, n, &batch);
+    if (bad)
         return vx_err_set(e, "the compressor's parameters are outside their ranges");
-    if (f->nslots == 1)
-        bad = single_backward(f, &batch);
-    else
-#pragma omp parallel for schedule(static, 1) reduction(| : bad)
-        for (int i = 0; i < f->nlanes; i++)
-            bad |= lane_run(f, i, n, group_backward, &batch);
     /* Sum the lanes into lane 0, then differentiate the response once. */
     lane *l0 = &f->lanes[0];
     for (int i = 1; i < f->nlanes; i++) {
@@ -397,8 +391,6 @@ int vx_fit_evaluate(vx_fit *f, const double *raw, double eta_raw, const size_t *
                 l0->acc[o][k].re += f->lanes[i].acc[o][k].re, l0->acc[o][k].im += f->lanes[i].acc[o][k].im;
     }
     double g_eta = 0, d_pen;
-    if (bad)
-        return vx_err_set(e, "backward pass failed");
     if (vx_response_backward(f->resp, l0->acc, &l0->grad, &g_eta, e))
         return -1;
     double pen = vx_delay_eta_penalty(eta, &d_pen);
@@ -448,46 +440,55 @@ size_t vx_fit_draw_batch(vx_fit *f, size_t **which)
     return f->nslots;
 }
 
+void vx_fit_record(vx_fit *f, const double *theta, const vx_fit_eval *ev, vx_fit_progress *p)
+{
+    memset(p, 0, sizeof *p);
+    p->step = ++f->step;
+    p->loss = ev->loss;
+    memcpy(p->parts, ev->parts, sizeof p->parts);
+    f->losses[f->nlosses] = ev->loss;
+    if (ev->loss < f->lowest) {
+        f->lowest = ev->loss;
+        f->best_step = (int)f->nlosses;
+        memcpy(f->best, theta, sizeof f->best);
+    }
+    f->nlosses++;
+    p->best_loss = f->lowest;
+    p->best_step = f->best_step;
+}
+
 int vx_fit_step(vx_fit *f, vx_fit_progress *p, vx_err *e)
 {
     size_t *which;
     size_t n = vx_fit_draw_batch(f, &which);
     vx_fit_eval ev;
-    memset(p, 0, sizeof *p);
-    p->step = ++f->step;
     vx_err why; /* apart from e: the message below quotes it */
     if (vx_fit_evaluate(f, f->theta, f->theta[VX_NRAW], which, n, &ev, &why)) {
         /* Rejected: back to the best state with fresh moments (DESIGN: never a NaN preset). */
+        memset(p, 0, sizeof *p);
+        p->step = ++f->step;
         p->rejected = 1;
         p->loss = NAN;
+        p->best_loss = f->lowest;
+        p->best_step = f->best_step;
         memcpy(f->theta, f->best, sizeof f->theta);
         memset(f->m, 0, sizeof f->m);
         memset(f->v, 0, sizeof f->v);
         f->adam_t = 0;
         if (++f->rejected_run >= MAX_REJECTED)
             return vx_err_set(e, "%d steps in a row were rejected (last: %s)", MAX_REJECTED, why.msg);
-    } else {
-        f->rejected_run = 0;
-        p->loss = ev.loss;
-        memcpy(p->parts, ev.parts, sizeof p->parts);
-        f->losses[f->nlosses] = ev.loss;
-        if (ev.loss < f->lowest) {
-            f->lowest = ev.loss;
-            f->best_step = (int)f->nlosses;
-            memcpy(f->best, f->theta, sizeof f->best);
-        }
-        f->nlosses++;
-        /* Adam with bias correction (torch.optim.Adam defaults, spec §2.4) */
-        double t = ++f->adam_t, c1 = 1 - pow(ADAM_B1, t), c2 = 1 - pow(ADAM_B2, t);
-        for (int k = 0; k < NTHETA; k++) {
-            double g = k < VX_NRAW ? ev.graw[k] : ev.geta;
-            f->m[k] = ADAM_B1 * f->m[k] + (1 - ADAM_B1) * g;
-            f->v[k] = ADAM_B2 * f->v[k] + (1 - ADAM_B2) * g * g;
-            f->theta[k] -= f->set.lr / c1 * f->m[k] / (sqrt(f->v[k]) / sqrt(c2) + ADAM_EPS);
-        }
+        return 0;
     }
-    p->best_loss = f->lowest;
-    p->best_step = f->best_step;
+    f->rejected_run = 0;
+    vx_fit_record(f, f->theta, &ev, p);
+    /* Adam with bias correction (torch.optim.Adam defaults, spec §2.4) */
+    double t = ++f->adam_t, c1 = 1 - pow(ADAM_B1, t), c2 = 1 - pow(ADAM_B2, t);
+    for (int k = 0; k < NTHETA; k++) {
+        double g = k < VX_NRAW ? ev.graw[k] : ev.geta;
+        f->m[k] = ADAM_B1 * f->m[k] + (1 - ADAM_B1) * g;
+        f->v[k] = ADAM_B2 * f->v[k] + (1 - ADAM_B2) * g * g;
+        f->theta[k] -= f->set.lr / c1 * f->m[k] / (sqrt(f->v[k]) / sqrt(c2) + ADAM_EPS);
+    }
     return 0;
 }
 

@@ -38,12 +38,16 @@ typedef struct {
 typedef struct vx_fit vx_fit;
 
 /* A fit of dry (mono) against wet (left, right), `frames` samples each, prepared as
- * spec §2.1 says (aligned, -18 LUFS). Chunks of chunk_s with overlap_s; a chunk whose wet
+ * spec §2.1 says (aligned, -18 LUFS); the arrays must outlive the fit. Chunks of chunk_s with overlap_s; a chunk whose wet
  * peak after the overlap is at or below -60 dB is dropped (§2.3). Errors: fewer frames than
  * one chunk, no chunk above -60 dB, bad settings, out of memory. */
 vx_fit *vx_fit_create(const float *dry, const float *wet_l, const float *wet_r, size_t frames,
                       const vx_fit_settings *s, vx_err *e);
 void vx_fit_free(vx_fit *f);
+/* Bytes a fit with settings s and `threads` threads will hold (the pair's audio, which the
+ * caller holds, aside): about 240 MB a thread and 70 MB shared for 12 s chunks with 5 s
+ * of overlap, whatever the length of the pair. 0 for settings vx_fit_create refuses. */
+size_t vx_fit_memory(const vx_fit_settings *s, int threads);
 /* Chunks in the pair, and those kept (the ones batches are drawn from). */
 size_t vx_fit_chunks_total(const vx_fit *f);
 size_t vx_fit_chunks_active(const vx_fit *f);
@@ -80,6 +84,11 @@ typedef struct {
 /* One Adam step on a batch drawn from the seeded RNG. Returns 0, or -1 with e set when
  * three steps in a row were rejected (the fit should end). */
 int vx_fit_step(vx_fit *f, vx_fit_progress *p, vx_err *e);
+
+/* Records the evaluation ev at theta (NTHETA = VX_NRAW + 1 values, eta's raw value last) as
+ * the next step: its loss joins vx_fit_losses and the best state is kept (what another
+ * optimiser, e.g. vx_fit_lbfgs, calls for each evaluation). p as vx_fit_step fills it. */
+void vx_fit_record(vx_fit *f, const double *theta, const vx_fit_eval *ev, vx_fit_progress *p);
 
 /* The best state so far (the parameters that gave the lowest loss) and its eta. */
 const double *vx_fit_best(const vx_fit *f, double *eta_raw);

@@ -8,6 +8,7 @@
 #include "fx/fdn.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,8 +26,9 @@ struct vx_response {
     vx_cpx *Q[2], *F[4];  /* their spectra on the grid */
     vx_cpx *H[2];         /* the output responses */
     float *gq[2], *gf[4]; /* d(loss)/d(stage responses) */
-    float *time[NJOBS];   /* zero-padded time buffers, one per parallel job */
-    vx_cpx *spec[NJOBS];  /* scratch spectra, one per parallel job */
+    int threads;          /* of the parallel loops below (at most NJOBS), one scratch each: */
+    float *time[NJOBS];   /* zero-padded time buffers */
+    vx_cpx *spec[NJOBS];  /* spectra */
 };
 
 struct vx_response_work {
@@ -53,6 +55,40 @@ void vx_response_free(vx_response *r)
     free(r);
 }
 
+size_t vx_response_grid(size_t n, size_t from)
+{
+    size_t lq = n ? min_sz(VX_DELAY_LEN, n) : VX_DELAY_LEN, lf = n ? min_sz(VX_FDN_LEN, n) : VX_FDN_LEN;
+    size_t lh = lq + lf - 1; /* support of h_o: the build's products never wrap */
+    /* A linear convolution of n samples with lh is n + lh - 1 long: its wrap-around
+     * stays below `from` (and the correlations of the backward pass stay clear of the
+     * lags and samples they need, by the same margin). Cutting h_o to n samples would
+     * shorten it further (0.84 M instead of 1.02 M points for a 12 s chunk with 5 s of
+     * overlap) but takes two more transform pairs per build and per backward: no faster
+     * for a one-chunk step, and more float rounding in the FDN gradients. */
+    return vx_fft_fast_len(n ? n + lh - 1 - from : lh);
+}
+
+/* The threads a response's parallel loops use (one scratch pair each). */
+static int scratch_threads(void)
+{
+    int threads = omp_get_max_threads();
+    return threads < NJOBS ? threads : NJOBS;
+}
+
+size_t vx_response_bytes(size_t n, size_t from, int threads)
+{
+    size_t bins = vx_response_grid(n, from) / 2 + 1, cpx = bins * sizeof(vx_cpx);
+    size_t t = (size_t)(threads < NJOBS ? threads : NJOBS);
+    /* Q, H (2 each), F (4); delay and FDN responses and their gradients; scratch */
+    return 8 * cpx + 4 * (VX_DELAY_LEN + 2 * VX_FDN_LEN) * sizeof(float) + t * (cpx + 2 * bins * sizeof(float));
+}
+
+size_t vx_response_work_bytes(size_t n, size_t from)
+{
+    size_t bins = vx_response_grid(n, from) / 2 + 1;
+    return 3 * bins * sizeof(vx_cpx) + 2 * 2 * bins * sizeof(float);
+}
+
 /* n: the longest signal to convolve (0: none, only vx_response_impulse); outputs before
  * sample `from` are not used. */
 static vx_response *create(size_t n, size_t from)
@@ -65,14 +101,7 @@ static vx_response *create(size_t n, size_t from)
     r->from = from;
     r->lq = n ? min_sz(VX_DELAY_LEN, n) : VX_DELAY_LEN;
     r->lf = n ? min_sz(VX_FDN_LEN, n) : VX_FDN_LEN;
-    size_t lh = r->lq + r->lf - 1; /* support of h_o: the build's products never wrap */
-    /* A linear convolution of n samples with lh is n + lh - 1 long: its wrap-around
-     * stays below `from` (and the correlations of the backward pass stay clear of the
-     * lags and samples they need, by the same margin). Cutting h_o to n samples would
-     * shorten it further (0.84 M instead of 1.02 M points for a 12 s chunk with 5 s of
-     * overlap) but takes two more transform pairs per build and per backward: no faster
-     * for a one-chunk step, and more float rounding in the FDN gradients. */
-    size_t grid = vx_fft_fast_len(n ? n + lh - 1 - from : lh);
+    size_t grid = vx_response_grid(n, from);
     r->grid = grid;
     r->bins = grid / 2 + 1;
     r->plan = vx_fft_get(grid);
@@ -86,7 +115,8 @@ static vx_response *create(size_t n, size_t from)
               (r->Q[i] = vx_fft_alloc(sb)) && (r->H[i] = vx_fft_alloc(sb));
     for (int i = 0; i < 4; i++)
         ok &= (r->f[i] = vx_fft_alloc(fb)) && (r->gf[i] = calloc(1, fb)) && (r->F[i] = vx_fft_alloc(sb));
-    for (int i = 0; i < NJOBS; i++)
+    r->threads = scratch_threads();
+    for (int i = 0; i < r->threads; i++)
         ok &= (r->time[i] = vx_fft_alloc(tb)) && (r->spec[i] = vx_fft_alloc(sb));
     if (!ok || !r->plan || !r->delay || !r->fdn) {
         vx_response_free(r);
@@ -124,12 +154,13 @@ int vx_response_build(vx_response *r, const vx_fx *fx, double eta, vx_err *e)
     if (vx_fdn_forward(r->fdn, fx, fir, e) ||
         vx_delay_forward(r->delay, fx, eta, VX_DELAY_PULSE_SINC, r->q[0], r->q[1], e))
         return -1;
-#pragma omp parallel for schedule(dynamic)
+#pragma omp parallel for schedule(dynamic) num_threads(r->threads)
     for (int j = 0; j < 6; j++) {
+        float *buf = r->time[omp_get_thread_num()];
         if (j < 2)
-            transform(r, r->time[j], r->q[j], r->lq, r->Q[j]);
+            transform(r, buf, r->q[j], r->lq, r->Q[j]);
         else
-            transform(r, r->time[j], r->f[j - 2], r->lf, r->F[j - 2]);
+            transform(r, buf, r->f[j - 2], r->lf, r->F[j - 2]);
     }
     double theta = fx->pan * M_PI / 2;
     r->dry[0] = M_SQRT2 * cos(theta), r->dry[1] = M_SQRT2 * sin(theta);
@@ -155,11 +186,12 @@ int vx_response_build(vx_response *r, const vx_fx *fx, double eta, vx_err *e)
 void vx_response_impulse(vx_response *r, float *h_left, float *h_right)
 {
     float *h[2] = {h_left, h_right};
-#pragma omp parallel for
+#pragma omp parallel for num_threads(r->threads)
     for (int o = 0; o < 2; o++) {
-        memcpy(r->spec[o], r->H[o], r->bins * sizeof(vx_cpx));
-        inverse(r, r->spec[o], r->time[o]);
-        memcpy(h[o], r->time[o], (r->lq + r->lf - 1) * sizeof(float));
+        int t = omp_get_thread_num();
+        memcpy(r->spec[t], r->H[o], r->bins * sizeof(vx_cpx));
+        inverse(r, r->spec[t], r->time[t]);
+        memcpy(h[o], r->time[t], (r->lq + r->lf - 1) * sizeof(float));
     }
 }
 
@@ -268,7 +300,7 @@ int vx_response_backward(vx_response *r, vx_cpx *const acc[2], vx_fx *grad, doub
      * transforms, each in a fixed order. */
     double gdry[2], gsend[2];
     /* df_oi = dh_o + s corr(dh_o, q_i);  dq_i = dh_i + s sum_o corr(dh_o, f_oi) */
-#pragma omp parallel for schedule(dynamic)
+#pragma omp parallel for schedule(dynamic) num_threads(r->threads)
     for (int j = 0; j < NJOBS + 2; j++) {
         if (j >= NJOBS) {
             int o = j - NJOBS;
@@ -280,7 +312,8 @@ int vx_response_backward(vx_response *r, vx_cpx *const acc[2], vx_fx *grad, doub
             gsend[o] = inner(r, G[o], r->F[2 * o], r->Q[0]) + inner(r, G[o], r->F[2 * o + 1], r->Q[1]);
             continue;
         }
-        vx_cpx *X = r->spec[j];
+        vx_cpx *X = r->spec[omp_get_thread_num()];
+        float *buf = r->time[omp_get_thread_num()];
         if (j < 4) {
             int o = j / 2, i = j % 2;
             for (size_t k = 0; k < r->bins; k++) {
@@ -288,8 +321,8 @@ int vx_response_backward(vx_response *r, vx_cpx *const acc[2], vx_fx *grad, doub
                 float are = 1 + s * q.re, aim = -s * q.im;
                 X[k] = (vx_cpx){G[o][k].re * are - G[o][k].im * aim, G[o][k].re * aim + G[o][k].im * are};
             }
-            inverse(r, X, r->time[j]);
-            memcpy(r->gf[j], r->time[j], r->lf * sizeof(float)); /* the rest stays 0 */
+            inverse(r, X, buf);
+            memcpy(r->gf[j], buf, r->lf * sizeof(float)); /* the rest stays 0 */
         } else {
             int i = j - 4;
             for (size_t k = 0; k < r->bins; k++) {
@@ -301,8 +334,8 @@ int vx_response_backward(vx_response *r, vx_cpx *const acc[2], vx_fx *grad, doub
                 }
                 X[k] = x;
             }
-            inverse(r, X, r->time[j]);
-            memcpy(r->gq[i], r->time[j], r->lq * sizeof(float));
+            inverse(r, X, buf);
+            memcpy(r->gq[i], buf, r->lq * sizeof(float));
         }
     }
     double theta = atan2(r->dry[1], r->dry[0]);

@@ -28,6 +28,11 @@ vx_response *vx_response_create(size_t n, size_t from);
 /* A response only for vx_response_impulse (the whole h_o), on the smallest grid. */
 vx_response *vx_response_create_impulse(void);
 void vx_response_free(vx_response *r);
+/* FFT grid (points) of vx_response_create(n, from), and the bytes that response holds
+ * with `threads` threads (vx_response_work's bytes: per thread of its users). */
+size_t vx_response_grid(size_t n, size_t from);
+size_t vx_response_bytes(size_t n, size_t from, int threads);
+size_t vx_response_work_bytes(size_t n, size_t from);
 size_t vx_response_bins(const vx_response *r);
 
 /* Builds the delay and FDN responses for fx and the spectra H_o. eta (< 0) is the delay

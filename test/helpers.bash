@@ -5,7 +5,7 @@ load '/usr/lib/bats/bats-assert/load'
 TOP="$(cd "$(dirname "${BATS_TEST_FILENAME}")/.." && pwd)"
 FIX="$TOP/test/fixtures"
 # the build under test (make check sets BUILD), for the tests and pipelines/corpus.mk
-export VX_BIN="$TOP/${BUILD:-build/kiss}/bin"
+export VX_BIN="$TOP/${BUILD:-build/fftw}/bin"
 PATH="$VX_BIN:$PATH"
 export LC_ALL=C
 

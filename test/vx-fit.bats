@@ -9,7 +9,10 @@ setup() {
     vx-render -q -p "$TOP/presets/medleydb.ndjson" -k 5 dry.wav wet.wav
 }
 
-# cosine and per-value agreement of a gradient record with the golden one
+# Agreement of a gradient record with the golden float64 one: the loss's relative error,
+# the cosine over the 152 values, and the worst value's error in units of its bar
+# 1e-3 |g| + 1e-4 max|g| (the float32 noise floor: rounding the rendered output once moves
+# the smallest FDN values by that much).
 compare_gradient() {
     jq -n --slurpfile a "$1" --slurpfile g "$FIX/fit_gradient_golden.json" '
         ($a[0].grad_raw + [$a[0].grad_eta]) as $x | ($g[0].grad_raw151 + [$g[0].grad_eta]) as $y |
@@ -17,8 +20,8 @@ compare_gradient() {
         {loss: ((($a[0].loss - $g[0].loss) / $g[0].loss) | fabs),
          cos: (([range(0; 152)] | map($x[.] * $y[.]) | add) /
                (($x | map(. * .) | add | sqrt) * ($y | map(. * .) | add | sqrt))),
-         rel: [range(0; 152) | select(($y[.] | fabs) > 1e-3 * $m) |
-               {i: ., rel: ((($x[.] - $y[.]) / $y[.]) | fabs), size: (($y[.] | fabs) / $m)}]}'
+         worst: ([range(0; 152) | {i: ., err: ((($x[.] - $y[.]) | fabs) /
+                                             (1e-3 * ($y[.] | fabs) + 1e-4 * $m))}] | max_by(.err))}'
 }
 
 @test "the gradient at MedleyDB preset 0 matches the original's (golden, 12 s chunk)" {
@@ -26,15 +29,10 @@ compare_gradient() {
         --wet "$FIX/train_target_medleydb1_12s.wav" > grad.json
     compare_gradient grad.json > cmp.json
     echo "# loss rel. error $(jq .loss cmp.json), cosine $(jq .cos cmp.json)," \
-        "worst value $(jq -c '.rel | max_by(.rel)' cmp.json)" >&3
-    jq -e '.loss < 1e-6 and .cos >= 0.9999' cmp.json
-    # 70 values exceed 1e-3 of the largest. A few FDN W gradients (0.2-2 % of the largest)
-    # sit below the float32 noise floor of the audio signals: rounding the rendered output
-    # once, by 0.3 ulp, moves them by 2-7e-3 (see README). Values above 3 % of the largest
-    # within 1e-3, above 1 % within 3e-3, all within 2e-2.
-    jq -e '[.rel[] | select(.size > 3e-2 and .rel > 1e-3)] | length == 0' cmp.json
-    jq -e '[.rel[] | select(.size > 1e-2 and .rel > 3e-3)] | length == 0' cmp.json
-    jq -e '[.rel[] | select(.rel > 2e-2)] | length == 0' cmp.json
+        "worst value $(jq -c .worst cmp.json) of its bar" >&3
+    # the bar: cosine >= 0.9999 over the 152 values, and every value within
+    # 1e-3 |g| + 1e-4 max|g| of the golden gradient
+    jq -e '.loss < 1e-6 and .cos >= 0.9999 and .worst.err <= 1' cmp.json
 }
 
 @test "100 steps from the original's initial values reach its 100-step best loss" {
@@ -43,6 +41,24 @@ compare_gradient() {
     want=$(jq .lowest_loss "$FIX/fit_init_golden.json")
     echo "# best loss after 100 steps: $(jq .lowest_loss fit.json) (original: $want)" >&3
     jq -e --argjson want "$want" '.lowest_loss <= $want and (.losses | length) == 100' fit.json
+}
+
+@test "the loss curve of a 20-step fit is the one from before chunk-by-chunk steps" {
+    # The fixture is what vx-fit gave when a step kept every chunk's state; now each chunk's
+    # forward runs twice and nothing but loss sums is kept. The sums, their order and each
+    # chunk's arithmetic are the same, so the curve must agree to float rounding: 1e-6
+    # relative per step (it is bit-identical today). Separate curves per FFT backend: they
+    # part by up to 3e-3 after 20 steps.
+    case $VX_BIN in *fftw*) fft=fftw ;; *) fft=kiss ;; esac
+    for batch in all batch3; do
+        b=35
+        [ $batch = batch3 ] && b=3
+        vx-fit -q -n 20 -b $b -j 2 --chunk 5 --overlap 2 --as-is --dry "$FIX/input_14s.wav" \
+            --wet "$FIX/fit_target_medleydb5_14s.wav" > fit.json
+        jq -e --slurpfile w "$FIX/fit_losses20_before.json" --arg fft $fft --arg b $batch '
+            [.losses, $w[0][$fft][$b]] | transpose |
+            (length == 20) and all(((.[0] - .[1]) / .[1] | fabs) <= 1e-6)' fit.json
+    done
 }
 
 @test "a short fit halves the loss and writes a complete fit record" {
@@ -103,6 +119,37 @@ compare_gradient() {
     assert_success
     printf '%s\n' "$output" | jq -e '.type == "gradient" and (.grad_raw | length) == 151 and
         (.parts | keys) == ["delay_reg", "mldr_lr", "mldr_ms", "mss_lr", "mss_ms"]'
+}
+
+@test "a fit that cannot have its memory stops at once and says what it needs" {
+    # The fit needs about 200 MB with 3 s chunks: 120 MB of address space cannot hold it
+    # (nor the libraries' reservations). Before the check it spun or aborted in an allocator.
+    run sh -c 'ulimit -v 120000; exec timeout 60 vx-fit -q -n 1 -j 2 --chunk 3 --overlap 1 \
+        --dry dry.wav --wet wet.wav'
+    assert_failure 1
+    assert_output --regexp '^vx-fit: a fit with 2 threads and 3 s chunks needs about [0-9]+ MB, but the address-space limit \(ulimit -v\) leaves [0-9]+ MB: use fewer threads \(-j 1: about [0-9]+ MB\) or a shorter --chunk$'
+}
+
+@test "--patience ends a fit whose best loss stopped improving, with exit 0 and the reason" {
+    # at a learning rate of 1e-9 the loss cannot improve by 1e-4: the fit ends 5 steps
+    # after the first
+    run vx-fit -q -n 400 --lr 1e-9 --patience 5 --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav
+    assert_success
+    printf '%s\n' "$output" > fit.json
+    jq -e '(.losses | length) == 6 and (.terminated_by | test("^patience: .* in 5 steps")) and
+           .settings.patience == 5' fit.json
+}
+
+@test "--fast (L-BFGS, every chunk) beats Adam's loss at the same number of steps" {
+    vx-fit -q -n 40 --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav > adam.json
+    vx-fit -q -n 40 --fast --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav > fast.json
+    echo "# best loss in 40 steps: Adam $(jq .lowest_loss adam.json), --fast $(jq .lowest_loss fast.json)" >&3
+    jq -e --slurpfile a adam.json '.settings.method == "lbfgs" and (.losses | length) <= 40 and
+           .lowest_loss < $a[0].lowest_loss' fast.json
+    # a batch without every chunk is refused
+    run vx-fit -q -n 5 --fast -b 1 --chunk 2 --overlap 0.5 --dry dry.wav --wet wet.wav
+    assert_failure 1
+    assert_output 'vx-fit: wet.wav: --fast needs every chunk in the batch: 2 chunks, --batch 1'
 }
 
 @test "a mono wet is refused, naming the file" {

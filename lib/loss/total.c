@@ -25,6 +25,7 @@ struct vx_loss_target {
     const vx_loss *loss;
     float *cache; /* magnitudes (vx_mrstft_target) */
     float *q;     /* level ratios: VX_LDR_ROWS x VX_LDR_PAIRS x len */
+    float *tmp;   /* scratch of vx_loss_target_set, as large as q */
     vx_mrstft_sums sums;
 };
 
@@ -91,28 +92,43 @@ void vx_loss_free(vx_loss *L)
 
 size_t vx_loss_len(const vx_loss *L) { return L->len; }
 
+size_t vx_loss_target_bytes(const vx_loss *L)
+{
+    return (vx_mrstft_cache_floats(L->stft) + 2 * VX_LDR_ROWS * VX_LDR_PAIRS * L->len) * sizeof(float);
+}
+
+size_t vx_loss_work_bytes(const vx_loss *L)
+{
+    return vx_mrstft_store_cpx(L->stft) * sizeof(vx_cpx) + (VX_LDR_ROWS * L->len + L->work_floats) * sizeof(float);
+}
+
 vx_loss_target *vx_loss_target_create(const vx_loss *L, const float *yl, const float *yr)
 {
     size_t len = L->len, np = VX_LDR_PAIRS;
     vx_loss_target *t = calloc(1, sizeof *t);
-    /* the A-weighted target, then the long envelopes of every row */
-    float *tmp = malloc(VX_LDR_ROWS * np * len * sizeof *tmp);
-    if (!t || !tmp || !(t->cache = malloc(vx_mrstft_cache_floats(L->stft) * sizeof *t->cache)) ||
-        !(t->q = malloc(VX_LDR_ROWS * np * len * sizeof *t->q))) {
-        free(tmp);
+    if (!t || !(t->cache = malloc(vx_mrstft_cache_floats(L->stft) * sizeof *t->cache)) ||
+        !(t->q = malloc(VX_LDR_ROWS * np * len * sizeof *t->q)) ||
+        !(t->tmp = malloc(VX_LDR_ROWS * np * len * sizeof *t->tmp))) {
         vx_loss_target_free(t);
         return NULL;
     }
     t->loss = L;
-    vx_aweight_apply(L->taps, yl, tmp, len);
-    vx_aweight_apply(L->taps, yr, tmp + len, len);
-    vx_mrstft_target(L->stft, tmp, tmp + len, t->cache, &t->sums);
+    vx_loss_target_set(t, yl, yr);
+    return t;
+}
+
+void vx_loss_target_set(vx_loss_target *t, const float *yl, const float *yr)
+{
+    const vx_loss *L = t->loss;
+    size_t len = L->len, np = VX_LDR_PAIRS;
+    /* the A-weighted target, then the long envelopes of every row, in tmp */
+    vx_aweight_apply(L->taps, yl, t->tmp, len);
+    vx_aweight_apply(L->taps, yr, t->tmp + len, len);
+    vx_mrstft_target(L->stft, t->tmp, t->tmp + len, t->cache, &t->sums);
 #pragma omp parallel for schedule(static)
     for (int row = 0; row < VX_LDR_ROWS; row++)
         vx_ldr_target(L->ldr, vx_ldr_row_mix(row), yl, yr, len, t->q + row * np * len,
-                      tmp + row * np * len);
-    free(tmp);
-    return t;
+                      t->tmp + row * np * len);
 }
 
 void vx_loss_target_free(vx_loss_target *t)
@@ -121,6 +137,7 @@ void vx_loss_target_free(vx_loss_target *t)
         return;
     free(t->cache);
     free(t->q);
+    free(t->tmp);
     free(t);
 }
 
@@ -228,23 +245,38 @@ static void add_sums(vx_mrstft_sums *s, const vx_mrstft_sums *a)
         }
 }
 
+int vx_loss_item_get(const vx_loss_work *w, vx_loss_item *item)
+{
+    if (!w->target)
+        return -1;
+    item->sums = w->sums;
+    memcpy(item->sums.den, w->target->sums.den, sizeof item->sums.den);
+    item->ldr[0] = w->ldr_sum[0];
+    item->ldr[1] = w->ldr_sum[1];
+    return 0;
+}
+
+void vx_loss_combine_items(const vx_loss *L, const vx_loss_item *items, size_t n, vx_loss_batch *b)
+{
+    vx_mrstft_sums s = {0};
+    double ldr[2] = {0, 0};
+    for (size_t i = 0; i < n; i++) { /* in item order: the same sums for any thread count */
+        add_sums(&s, &items[i].sums);
+        ldr[0] += items[i].ldr[0];
+        ldr[1] += items[i].ldr[1];
+    }
+    combine_sums(L, &s, ldr, n, b);
+}
+
 int vx_loss_combine(const vx_loss *L, vx_loss_work *const *items, size_t n, vx_loss_batch *b)
 {
     if (n == 0)
         return -1;
-    vx_mrstft_sums s = {0};
-    double ldr[2] = {0, 0};
-    for (size_t i = 0; i < n; i++) {
-        const vx_loss_work *w = items[i];
-        if (w->loss != L || !w->target)
+    vx_loss_item item[n];
+    for (size_t i = 0; i < n; i++)
+        if (items[i]->loss != L || vx_loss_item_get(items[i], &item[i]))
             return -1;
-        vx_mrstft_sums item = w->sums;
-        memcpy(item.den, w->target->sums.den, sizeof item.den);
-        add_sums(&s, &item);
-        ldr[0] += w->ldr_sum[0];
-        ldr[1] += w->ldr_sum[1];
-    }
-    combine_sums(L, &s, ldr, n, b);
+    vx_loss_combine_items(L, item, n, b);
     return 0;
 }
 

@@ -16,9 +16,9 @@
  * terms are means over all its elements (§1.3), so an item's gradient needs the combined
  * batch. Results do not depend on the number of threads.
  *
- * Memory at len = 308700 (7 s): a target holds 40 MB (its magnitude spectrograms and level
- * ratios), a work 45 MB (30 MB of prediction spectra kept for the backward pass, plus
- * scratch; 55 MB when 4 or more threads are available).
+ * Memory at len = 308700 (7 s): a target holds 50 MB (its magnitude spectrograms, level
+ * ratios and the scratch that refills it), a work 45 MB (30 MB of prediction spectra kept
+ * for the backward pass, plus scratch; 55 MB when 4 or more threads are available).
  *
  * Edge cases: a silent target (or a near-mono one in the L-R rows) has all its magnitudes at
  * the 1e-4 floor, so ||Y|| = 1e-4 sqrt(elements): spectral convergence is large but finite,
@@ -71,12 +71,18 @@ typedef struct {
  * A-weighting filter. Returns NULL on a bad length or configuration or out of memory. */
 vx_loss *vx_loss_create(size_t len, const vx_loss_config *cfg);
 void vx_loss_free(vx_loss *L);
+/* Bytes a target and a work of L hold. */
+size_t vx_loss_target_bytes(const vx_loss *L);
+size_t vx_loss_work_bytes(const vx_loss *L);
 size_t vx_loss_len(const vx_loss *L);
 
 /* A target item (yl, yr: len samples each, copied from) with everything about it that the
  * loss reuses: A-weighted magnitude spectrograms, sums of squares, level ratios.
  * NULL when out of memory. Read-only once made: items in several threads may share it. */
 vx_loss_target *vx_loss_target_create(const vx_loss *L, const float *yl, const float *yr);
+/* Refills target t with another item of the same length (no allocation): a fit that
+ * cannot keep every chunk's target remakes it when the chunk comes round. */
+void vx_loss_target_set(vx_loss_target *t, const float *yl, const float *yr);
 void vx_loss_target_free(vx_loss_target *t);
 
 /* Per-item state kept from forward to backward; make one per item of a batch and reuse it
@@ -88,6 +94,19 @@ void vx_loss_work_free(vx_loss_work *w);
  * into w, plus the level-difference gradient (it needs no batch-global value). Returns 0,
  * or -1 if w and t belong to different losses. */
 int vx_loss_forward(vx_loss_work *w, const vx_loss_target *t, const float *pl, const float *pr);
+
+/* What one item's forward adds to its batch: partial sums, a few hundred bytes. A caller
+ * that cannot keep every item's work keeps these, combines them, and runs each item's
+ * forward again before its backward. */
+typedef struct {
+    vx_mrstft_sums sums; /* den: the target's */
+    double ldr[2];       /* level-difference sums: L/R, mid/side */
+} vx_loss_item;
+
+/* The sums of w's last forward. Returns 0, or -1 if w has not run forward. */
+int vx_loss_item_get(const vx_loss_work *w, vx_loss_item *item);
+/* The batch of items[0..n) (n >= 1), summed in order. */
+void vx_loss_combine_items(const vx_loss *L, const vx_loss_item *items, size_t n, vx_loss_batch *b);
 
 /* Combines the forwards of items[0..n) into the batch loss and backward factors.
  * Returns 0, or -1 if n is 0, an item has not run forward, or items mix losses. */
