@@ -213,7 +213,7 @@ dead_pid() {
         rm -f fit.json
         vx-fit -n 100000 --chunk 2 --overlap 0.5 --dry dry.wav --wet wet.wav -o fit.json 2> err &
         pid=$!
-        wait_for err 'step 1/'
+        wait_for err 'step [0-9][0-9]*/'
         kill -$sig $pid
         status_of $pid
         [ "$rc" -eq $((128 + $(kill -l $sig))) ] || fail "SIG$sig: exit $rc: $(cat err)"
@@ -226,7 +226,7 @@ dead_pid() {
 @test "a second signal during the steps ends vx-fit at once, nothing written" {
     vx-fit -n 100000 --chunk 2 --overlap 0.5 --dry dry.wav --wet wet.wav -o fit.json 2> err &
     pid=$!
-    wait_for err 'step 1/'
+    wait_for err 'step [0-9][0-9]*/'
     kill -INT $pid # two signals: a second of the same kind may merge with the first
     kill -TERM $pid
     ends_within $pid 10
@@ -242,7 +242,7 @@ dead_pid() {
     echo '{"old": true}' > fit.json
     vx-fit -n 100000 --chunk 2 --overlap 0.5 --dry dry.wav --wet wet.wav -o fit.json 2> err &
     pid=$!
-    wait_for err 'step 1/'
+    wait_for err 'step [0-9][0-9]*/'
     kill -KILL $pid
     wait $pid || true
     [ "$(cat fit.json)" = '{"old": true}' ] # the old record, whole
@@ -317,4 +317,8 @@ dead_pid() {
     [ -s out/summary.txt ]
     run find out -name '*.tmp' -o -name '*.part' -o -name '*.new'
     assert_output ''
+}
+
+teardown() {
+    kill_leftover_jobs
 }

@@ -26,3 +26,14 @@ err_db() {
 
 # Succeeds when the number $1 is below $2.
 below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
+
+# Background processes a test started and left running (a failed assertion before its
+# kill) are killed, so that a failure never leaves a fit running on.
+kill_leftover_jobs() {
+    local p
+    for p in $(jobs -p); do
+        pkill -KILL -P "$p" 2>/dev/null
+        kill -KILL "$p" 2>/dev/null
+    done
+    return 0
+}

@@ -224,3 +224,7 @@ fit_times() { (cd "$OUT/fits" && stat -c '%n %y' *.json); }
     assert_failure
     [[ $stderr == *"two pairs map to the fit file fits/a__b__c.json"* ]] || fail "$stderr"
 }
+
+teardown() {
+    kill_leftover_jobs
+}

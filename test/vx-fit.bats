@@ -104,7 +104,7 @@ compare_gradient() {
     vx-fit -n 100000 --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav -o fit.json 2> err &
     pid=$!
     # after the first step: a signal during set-up ends the fit without a record
-    for _ in $(seq 300); do grep -qs 'step 1/' err && break; sleep 0.2; done
+    for _ in $(seq 300); do grep -qs 'step [0-9][0-9]*/' err && break; sleep 0.2; done
     kill -TERM $pid
     rc=0
     wait $pid || rc=$?
@@ -263,4 +263,8 @@ compare_gradient() {
     [ ! -e fit.json ]
     run vx-fit --fx-defaults -i init.json --grad --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav
     assert_success
+}
+
+teardown() {
+    kill_leftover_jobs
 }
