@@ -94,12 +94,24 @@ deps:
 		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# The whole suite: C unit tests (again under each other BLAS/LAPACK provider installed),
-# then bats; one summary line at the end.
+# The whole suite on both FFT backends (C unit tests, the FFTW build's again under each
+# other BLAS/LAPACK provider installed, then bats), each with its summary line; last, the
+# total of the two.
 check: deps
-	@$(MAKE) --no-print-directory all $(UNITS)
-	@BUILD=$(BUILD) VX_LAPACK_ALSO="$(foreach p,$(LAPACK_PROVIDERS),$(p)=$(LAPACK_DIRS_$(p)))" \
-		sh test/run-all $(UNITS)
+	@$(MAKE) --no-print-directory all
+	@log=$$(mktemp); \
+	VX_LAPACK_ALSO="$(foreach p,$(LAPACK_PROVIDERS),$(p)=$(LAPACK_DIRS_$(p)))" \
+		$(MAKE) --no-print-directory check-build FFT=fftw | tee $$log; \
+	$(MAKE) --no-print-directory check-build FFT=kiss | tee -a $$log; \
+	grep -E '^build/[a-z]+: [0-9]+ passed, [0-9]+ failed$$' $$log | \
+	awk '{ p += $$2; f += $$4; n++ } \
+		END { if (n != 2) f++; printf "%d passed, %d failed\n", p, f; exit f != 0 }'; \
+	s=$$?; rm -f $$log; exit $$s
+
+# The suite on one build, $(BUILD).
+check-build:
+	@$(MAKE) --no-print-directory $(TOOLS) $(UNITS)
+	@BUILD=$(BUILD) sh test/run-all $(UNITS)
 
 # The whole suite under one provider, installed first when missing.
 check-openblas check-blis check-reflapack: check-%:
