@@ -242,19 +242,20 @@ setup() {
     below "$db" -100
 }
 
+# Rendering the preset file $1 fails as bad data with exactly the message $2.
+refused() {
+    run vx-render -p "$1" dry.wav wet.wav
+    assert_failure 1
+    assert_output "$2"
+}
+
 @test "a preset value beyond its limits is refused, not rendered as NaN" {
     sed -n 1p "$SET" | jq -c '{type, fx} | .fx.peak1.gain_db = 2000' > gain.json
-    run vx-render -p gain.json dry.wav wet.wav
-    assert_failure 1
-    assert_output 'vx-render: gain.json:1: fx.peak1.gain_db must be in [-60, 60], got 2000'
+    refused gain.json 'vx-render: gain.json:1: fx.peak1.gain_db must be in [-60, 60], got 2000'
     sed -n 1p "$SET" | jq -c 'del(.fx) | .raw[0] = 1e308' > raw.json
-    run vx-render -p raw.json dry.wav wet.wav
-    assert_failure 1
-    assert_output 'vx-render: raw.json:1: raw[0] (fx.peak1.gain_db) must be in [-60, 60], got 1e+308'
+    refused raw.json 'vx-render: raw.json:1: raw[0] (fx.peak1.gain_db) must be in [-60, 60], got 1e+308'
     sed -n 1p "$SET" | jq -c 'del(.fx) | .raw[18] = -700' > sigmoid.json
-    run vx-render -p sigmoid.json dry.wav wet.wav
-    assert_failure 1
-    assert_output 'vx-render: sigmoid.json:1: raw[18] (fx.comp.attack_ms) must be in [-30, 30], got -700'
+    refused sigmoid.json 'vx-render: sigmoid.json:1: raw[18] (fx.comp.attack_ms) must be in [-30, 30], got -700'
     [ ! -e wet.wav ]
 }
 
@@ -280,26 +281,16 @@ setup() {
 
 @test "a section that is not an object, a duplicate key, raw that is not an array of numbers" {
     printf '{"fx":{"peak1":5}}\n' > section.json
-    run vx-render -p section.json dry.wav wet.wav
-    assert_failure 1
-    assert_output 'vx-render: section.json:1: fx.peak1 must be an object of fields, got a number'
+    refused section.json 'vx-render: section.json:1: fx.peak1 must be an object of fields, got a number'
     sed -n 1p "$SET" | sed 's/"raw":/"raw":[0],"raw":/' > dup.json
-    run vx-render -p dup.json dry.wav wet.wav
-    assert_failure 1
-    assert_output 'vx-render: dup.json:1: duplicate key raw (each key may appear once)'
+    refused dup.json 'vx-render: dup.json:1: duplicate key raw (each key may appear once)'
     # pretty-printed, the key deeper in
     sed -n 1p "$SET" | jq '{type, fx}' | sed 's/"time_ms":/"time_ms": 500, "time_ms":/' > dup.json
-    run vx-render -p dup.json dry.wav wet.wav
-    assert_failure 1
-    assert_output 'vx-render: dup.json:1: duplicate key fx.delay.time_ms (each key may appear once)'
+    refused dup.json 'vx-render: dup.json:1: duplicate key fx.delay.time_ms (each key may appear once)'
     sed -n 1p "$SET" | jq -c '.raw = "abc"' > abc.json
-    run vx-render -p abc.json dry.wav wet.wav
-    assert_failure 1
-    assert_output 'vx-render: abc.json:1: raw must be an array of 151 numbers, got a string'
+    refused abc.json 'vx-render: abc.json:1: raw must be an array of 151 numbers, got a string'
     sed -n 1p "$SET" | jq -c '.raw[7] = null' > null.json
-    run vx-render -p null.json dry.wav wet.wav
-    assert_failure 1
-    assert_output 'vx-render: null.json:1: raw[7] (fx.low_shelf.freq_hz) must be a number, got null'
+    refused null.json 'vx-render: null.json:1: raw[7] (fx.low_shelf.freq_hz) must be a number, got null'
     [ ! -e wet.wav ]
 }
 
