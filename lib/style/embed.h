@@ -1,0 +1,30 @@
+/* Style embeddings of one audio channel (spec/pipeline.md §8.5), forward and exact
+ * backward, in double: the MFCC statistics (100 values) and the MIR feature statistics
+ * (24 values), each L2-normalised. The caller forms mid and side from a stereo chunk. */
+#ifndef VX_STYLE_EMBED_H
+#define VX_STYLE_EMBED_H
+
+#include "err.h"
+
+#include <stddef.h>
+
+typedef enum { VX_ENCODER_MFCC, VX_ENCODER_MIR } vx_encoder;
+
+/* Length of one channel's embedding: 100 for MFCC, 24 for MIR. */
+int vx_embed_dim(vx_encoder enc);
+/* "mfcc" or "mir"; vx_encoder_parse returns -1 for any other name. */
+const char *vx_encoder_name(vx_encoder enc);
+int vx_encoder_parse(const char *name, vx_encoder *enc);
+
+/* Plans and scratch for one encoder and one signal length n (samples, n >= 2048).
+ * One embedder per thread; it keeps what the backward pass of its last forward needs. */
+typedef struct vx_embedder vx_embedder;
+vx_embedder *vx_embedder_create(vx_encoder enc, size_t n, vx_err *e);
+void vx_embedder_free(vx_embedder *em);
+
+/* emb[vx_embed_dim] = the L2-normalised embedding of x[n]. */
+int vx_embed(vx_embedder *em, const double *x, double *emb, vx_err *e);
+/* g_x[n] += d(loss)/dx given g_emb = d(loss)/d(emb), for the x of the last vx_embed. */
+int vx_embed_backward(vx_embedder *em, const double *g_emb, double *g_x, vx_err *e);
+
+#endif
