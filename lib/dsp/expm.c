@@ -2,8 +2,8 @@
  * by the block-triangular identity expm([[A, E], [0, A]]) = [[e^A, L(A, E)], [0, e^A]]
  * (Higham, Functions of Matrices, 2008, §3.1 and §10.3). */
 #include "dsp/expm.h"
+#include "dsp/solve.h"
 
-#include <lapacke.h>
 #include <math.h>
 #include <string.h>
 
@@ -84,8 +84,7 @@ int vx_expm(int n, const double *a, double *e)
         double p = v[i] + u[i], q = v[i] - u[i];
         e[i] = p, tmp[i] = q;
     }
-    lapack_int ipiv[MAXN];
-    if (LAPACKE_dgesv(LAPACK_ROW_MAJOR, n, n, tmp, n, ipiv, e, n) != 0)
+    if (vx_solve_general(n, tmp, e, n) != 0)
         return -1;
     for (int k = 0; k < s; k++) {
         matmul(n, e, e, tmp);

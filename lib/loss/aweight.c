@@ -1,10 +1,10 @@
 /* A-weighting FIR of the spectral losses: design (spec/pipeline.md §1.2) and the
  * centred 101-tap filtering, which is its own adjoint because the taps are symmetric. */
 #include "loss/aweight.h"
+#include "dsp/solve.h"
 #include "loss/vmath.h"
 #include "params.h"
 
-#include <lapacke.h>
 #include <math.h>
 #include <string.h>
 
@@ -66,7 +66,7 @@ int vx_aweight_design(float h[VX_AWEIGHT_TAPS])
         for (int n = 0; n < NCOEF; n++) /* cos cos = (cos(m-n) + cos(m+n)) / 2 */
             g[m * NCOEF + n] = (m ? 2.0 : 1.0) * (n ? 2.0 : 1.0) * 0.5 *
                                (q[m > n ? m - n : n - m] + q[m + n]);
-    if (LAPACKE_dposv(LAPACK_ROW_MAJOR, 'U', NCOEF, 1, g, NCOEF, rhs, 1) != 0)
+    if (vx_solve_spd(NCOEF, g, rhs) != 0)
         return -1;
     for (int n = 0; n < NCOEF; n++)
         h[VX_AWEIGHT_HALF + n] = h[VX_AWEIGHT_HALF - n] = (float)rhs[n];
