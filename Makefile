@@ -12,7 +12,7 @@ override LDFLAGS += -fopenmp
 PKGS     = sndfile soxr libcjson lapacke yaml-0.1
 
 ifeq ($(FFT),fftw)
-PKGS    += fftw3f
+PKGS    += fftw3f fftw3
 override CFLAGS  += -DVX_FFT_FFTW
 else
 PKGS    += kissfft-float

@@ -10,6 +10,8 @@
 #else
 #include <kiss_fft.h>
 #include <math.h>
+
+#include "dsp/fftd.h"
 #endif
 
 struct vx_fft {
@@ -19,6 +21,7 @@ struct vx_fft {
      * gives it); other arrays go through plans that accept any alignment, about 2.5 times
      * slower. Each is made on first use: planning costs more than a one-off transform. */
     fftwf_plan plan[2][2];
+    fftw_plan plan_d[2][2]; /* the same in double */
 #else
     /* A real transform of n points is a complex one of n/2 (even samples in the real
      * parts, odd in the imaginary) and a pass that separates them with the twiddles
@@ -27,6 +30,7 @@ struct vx_fft {
      * which would need one per thread: 10 n bytes each, against 6 n shared here). */
     kiss_fft_cfg cfg[2]; /* [inverse], made on first use */
     vx_cpx *tw;
+    vx_fftd *fftd; /* double transforms, made by vx_fft_get_d */
 #endif
     struct vx_fft *next;
 };
@@ -66,6 +70,29 @@ static fftwf_plan plan_for(const struct vx_fft *cp, int inverse, const void *in,
     pthread_mutex_unlock(&cache_lock);
     return plan;
 }
+
+/* The same for double transforms. */
+static fftw_plan plan_for_d(const struct vx_fft *cp, int inverse, const void *in, const void *out)
+{
+    struct vx_fft *p = (struct vx_fft *)cp;
+    int any = fftw_alignment_of((double *)in) != 0 || fftw_alignment_of((double *)out) != 0;
+    fftw_plan plan = __atomic_load_n(&p->plan_d[inverse][any], __ATOMIC_ACQUIRE);
+    if (plan)
+        return plan;
+    pthread_mutex_lock(&cache_lock);
+    if (!(plan = p->plan_d[inverse][any])) {
+        double *x = fftw_alloc_real(p->n);
+        fftw_complex *X = fftw_alloc_complex(p->n / 2 + 1);
+        unsigned flags = FFTW_ESTIMATE | (any ? FFTW_UNALIGNED : 0);
+        plan = inverse ? fftw_plan_dft_c2r_1d((int)p->n, X, x, flags)
+                       : fftw_plan_dft_r2c_1d((int)p->n, x, X, flags);
+        fftw_free(x);
+        fftw_free(X);
+        __atomic_store_n(&p->plan_d[inverse][any], plan, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&cache_lock);
+    return plan;
+}
 #endif
 
 const vx_fft *vx_fft_get(size_t n)
@@ -82,6 +109,23 @@ const vx_fft *vx_fft_get(size_t n)
     }
     pthread_mutex_unlock(&cache_lock);
     return p;
+}
+
+const vx_fft *vx_fft_get_d(size_t n)
+{
+    const vx_fft *cp = vx_fft_get(n);
+#ifndef VX_FFT_FFTW
+    struct vx_fft *p = (struct vx_fft *)cp;
+    if (p && !__atomic_load_n(&p->fftd, __ATOMIC_ACQUIRE)) {
+        pthread_mutex_lock(&cache_lock);
+        if (!p->fftd)
+            __atomic_store_n(&p->fftd, vx_fftd_new(n), __ATOMIC_RELEASE);
+        pthread_mutex_unlock(&cache_lock);
+        if (!p->fftd)
+            return NULL;
+    }
+#endif
+    return cp;
 }
 
 size_t vx_fft_len(const vx_fft *p) { return p->n; }
@@ -169,6 +213,24 @@ void vx_fft_inverse(const vx_fft *p, vx_cpx *in, float *out)
 #endif
 }
 
+void vx_fft_forward_d(const vx_fft *p, const double *in, vx_cpxd *out)
+{
+#ifdef VX_FFT_FFTW
+    fftw_execute_dft_r2c(plan_for_d(p, 0, in, out), (double *)in, (fftw_complex *)out);
+#else
+    vx_fftd_forward(p->fftd, in, out);
+#endif
+}
+
+void vx_fft_inverse_d(const vx_fft *p, vx_cpxd *in, double *out)
+{
+#ifdef VX_FFT_FFTW
+    fftw_execute_dft_c2r(plan_for_d(p, 1, in, out), (fftw_complex *)in, out);
+#else
+    vx_fftd_inverse(p->fftd, in, out);
+#endif
+}
+
 void vx_fft_release(size_t n)
 {
     pthread_mutex_lock(&cache_lock);
@@ -177,12 +239,15 @@ void vx_fft_release(size_t n)
 #ifdef VX_FFT_FFTW
             for (int i = 0; i < 4; i++) {
                 fftwf_plan *plan = &p->plan[i / 2][i % 2];
+                fftw_plan *plan_d = &p->plan_d[i / 2][i % 2];
                 if (*plan)
                     fftwf_destroy_plan(*plan), *plan = NULL;
+                if (*plan_d)
+                    fftw_destroy_plan(*plan_d), *plan_d = NULL;
             }
 #else
-            kiss_fft_free(p->cfg[0]), kiss_fft_free(p->cfg[1]), free(p->tw);
-            p->cfg[0] = p->cfg[1] = NULL, p->tw = NULL;
+            kiss_fft_free(p->cfg[0]), kiss_fft_free(p->cfg[1]), free(p->tw), vx_fftd_free(p->fftd);
+            p->cfg[0] = p->cfg[1] = NULL, p->tw = NULL, p->fftd = NULL;
 #endif
         }
     pthread_mutex_unlock(&cache_lock);

@@ -1,5 +1,5 @@
-/* Real FFTs: the one module that calls the FFT library (KissFFT by default,
- * FFTW3 single precision with -DVX_FFT_FFTW). Everything else goes through here. */
+/* Real FFTs: the one module that calls the FFT library (KissFFT by default, FFTW3 with
+ * -DVX_FFT_FFTW), in single and double precision. Everything else goes through here. */
 #ifndef VX_DSP_FFT_H
 #define VX_DSP_FFT_H
 
@@ -7,6 +7,9 @@
 
 /* Layout-compatible with kiss_fft_cpx and fftwf_complex. */
 typedef struct { float re, im; } vx_cpx;
+
+/* The same in double precision, layout-compatible with fftw_complex. */
+typedef struct { double re, im; } vx_cpxd;
 
 typedef struct vx_fft vx_fft;
 
@@ -27,6 +30,17 @@ void vx_fft_forward(const vx_fft *p, const float *in, vx_cpx *out);
  * spectrum (so forward then inverse multiplies by n). The imaginary parts of
  * bins 0 and n/2 are ignored. `in` may be overwritten (FFTW does). */
 void vx_fft_inverse(const vx_fft *p, vx_cpx *in, float *out);
+
+/* The plan of vx_fft_get made ready for double transforms too: FFTW3's double library,
+ * or with KissFFT (whose float and double builds cannot be linked together) vx's own
+ * mixed-radix transform, lib/dsp/fftd.c. NULL if n is odd, memory runs out or, with
+ * KissFFT, n/2 has a prime factor above 64. */
+const vx_fft *vx_fft_get_d(size_t n);
+
+/* The two transforms in double precision, on a plan from vx_fft_get_d; the same
+ * conventions as vx_fft_forward and vx_fft_inverse. */
+void vx_fft_forward_d(const vx_fft *p, const double *in, vx_cpxd *out);
+void vx_fft_inverse_d(const vx_fft *p, vx_cpxd *in, double *out);
 
 /* Frees the tables of length-n transforms (KissFFT: every thread's; about 10 n bytes per
  * direction and thread), which are otherwise kept for the process's life; the next
