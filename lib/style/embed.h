@@ -22,9 +22,22 @@ typedef struct vx_embedder vx_embedder;
 vx_embedder *vx_embedder_create(vx_encoder enc, size_t n, vx_err *e);
 void vx_embedder_free(vx_embedder *em);
 
-/* emb[vx_embed_dim] = the L2-normalised embedding of x[n]. */
+/* emb[vx_embed_dim] = the L2-normalised embedding of x[n], the channel on its own (for
+ * MFCC, the top_db clamp is then relative to this channel's maximum: torchaudio on a
+ * one-channel input). */
 int vx_embed(vx_embedder *em, const double *x, double *emb, vx_err *e);
 /* g_x[n] += d(loss)/dx given g_emb = d(loss)/d(emb), for the x of the last vx_embed. */
 int vx_embed_backward(vx_embedder *em, const double *g_emb, double *g_x, vx_err *e);
+
+/* Mid and side of one chunk, as DiffVox embeds them (a (2, n) input): torchaudio's top_db
+ * clamp of the MFCC is 80 dB below one maximum over both channels' mel spectrograms, so
+ * the side's embedding and gradient depend on the mid too. For MIR the same as two calls
+ * of vx_embed. Two embedders of the same encoder and length; side and its arguments may
+ * be NULL (then = vx_embed). */
+int vx_embed_ms(vx_embedder *mid, vx_embedder *side, const double *x_mid, const double *x_side,
+                double *emb_mid, double *emb_side, vx_err *e);
+/* g_x_mid[n] += d(loss)/d(x_mid), g_x_side[n] += d(loss)/d(x_side) for the last vx_embed_ms. */
+int vx_embed_ms_backward(vx_embedder *mid, vx_embedder *side, const double *g_emb_mid,
+                         const double *g_emb_side, double *g_x_mid, double *g_x_side, vx_err *e);
 
 #endif
