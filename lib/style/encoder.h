@@ -28,17 +28,22 @@ const double *vx_frame_window(void);
  * every row keeps the alignment FFTW's fast plans want). */
 enum { VX_STFT_STRIDE = VX_FRAME_BINS + 3 };
 
-/* X[t][VX_FRAME_BINS] (rows VX_STFT_STRIDE apart) = the spectrum of frame t of x, Hann
- * windowed, for t < frames; fft from vx_fft_get_d(VX_FRAME_LEN). */
-void vx_stft(const vx_fft *fft, const double *x, size_t frames, vx_cpxd *X);
+/* For every frame t < frames of x: X[t][VX_FRAME_BINS] (rows VX_STFT_STRIDE apart, from
+ * vx_fft_alloc) = the spectrum of the Hann-windowed frame, then fn(ctx, t, that row) while
+ * it is in cache. From several threads at once; fft from vx_fft_get_d(VX_FRAME_LEN). */
+typedef void (*vx_frame_fn)(void *ctx, size_t t, const vx_cpxd *X);
+void vx_stft_each(const vx_fft *fft, const double *x, size_t frames, vx_cpxd *X, vx_frame_fn fn, void *ctx);
 
-/* The gradient of frame t: fills G[VX_FRAME_BINS] with (d loss/d Re X_k, d loss/d Im X_k)
- * and may add d(loss)/d(sample i of the frame, before the window) to g_frame[VX_FRAME_LEN],
- * which comes zeroed. Called from several threads at once, each frame once. */
-typedef void (*vx_frame_grad)(void *ctx, size_t t, vx_cpxd *G, double *g_frame);
+/* The gradient of frame t, whose spectrum is X: fills G[VX_FRAME_BINS] with
+ * (d loss/d Re X_k, d loss/d Im X_k) and may add d(loss)/d(sample i of the frame, before
+ * the window) to g_frame[VX_FRAME_LEN], which comes zeroed. Called from several threads at
+ * once, each frame once. */
+typedef void (*vx_frame_grad)(void *ctx, size_t t, const vx_cpxd *X, vx_cpxd *G, double *g_frame);
 
-/* g_x += d(loss)/dx through vx_stft and the frames' own sample gradients. */
-void vx_stft_backward(const vx_fft *fft, size_t frames, vx_frame_grad grad, void *ctx, double *g_x);
+/* g_x += d(loss)/dx through the spectra X of vx_stft_each and the frames' own sample
+ * gradients. */
+void vx_stft_backward(const vx_fft *fft, const vx_cpxd *X, size_t frames, vx_frame_grad grad, void *ctx,
+                      double *g_x);
 
 /* MFCC as torchaudio.transforms.MFCC(sample_rate=44100, n_mfcc=25, n_fft=2048,
  * hop_length=1024, n_mels=128, center=False): power spectrogram, HTK mel filterbank without
@@ -47,7 +52,7 @@ void vx_stft_backward(const vx_fft *fft, size_t frames, vx_frame_grad grad, void
 typedef struct vx_mfcc vx_mfcc;
 vx_mfcc *vx_mfcc_new(size_t n);
 void vx_mfcc_free(vx_mfcc *m);
-/* The mel spectrogram of x[n] in dB (kept); returns its maximum (dB). */
+/* The mel spectrogram of x[n] in dB (kept, with the spectra); returns its maximum (dB). */
 double vx_mfcc_db(vx_mfcc *m, const double *x);
 /* c[VX_MFCC_COEFFS][frames] of that spectrogram raised to at least floor_db (dB). */
 void vx_mfcc_coeffs(vx_mfcc *m, double floor_db, double *c);
@@ -70,7 +75,7 @@ size_t vx_mfcc_max_count(const vx_mfcc *m);
 typedef struct vx_mir vx_mir;
 vx_mir *vx_mir_new(size_t n);
 void vx_mir_free(vx_mir *m);
-/* feat[VX_MIR_FEATURES][frames] of x[n] (x is kept by reference for the backward pass). */
+/* feat[VX_MIR_FEATURES][frames] of x[n] (a copy of x is kept for the backward pass). */
 void vx_mir_features(vx_mir *m, const double *x, double *feat);
 /* g_x[n] += d(loss)/dx from g_feat = d(loss)/d(feat), for the x of the last call. */
 void vx_mir_backward(vx_mir *m, const double *g_feat, double *g_x);

@@ -25,21 +25,29 @@ const double *vx_frame_window(void)
 
 size_t vx_frames(size_t n) { return n < VX_FRAME_LEN ? 0 : 1 + (n - VX_FRAME_LEN) / VX_FRAME_HOP; }
 
-void vx_stft(const vx_fft *fft, const double *x, size_t frames, vx_cpxd *X)
+/* The Hann-windowed spectrum of frame t of x into X[VX_FRAME_BINS]. */
+static void frame_spectrum(const vx_fft *fft, const double *x, size_t t, vx_cpxd *X)
 {
-    const double *w = vx_frame_window();
+    const double *w = vx_frame_window(), *xt = x + t * VX_FRAME_HOP;
+    _Alignas(64) double buf[VX_FRAME_LEN];
+    for (int i = 0; i < VX_FRAME_LEN; i++)
+        buf[i] = w[i] * xt[i];
+    vx_fft_forward_d(fft, buf, X);
+}
+
+void vx_stft_each(const vx_fft *fft, const double *x, size_t frames, vx_cpxd *X, vx_frame_fn fn, void *ctx)
+{
 #pragma omp parallel for schedule(static)
     for (size_t t = 0; t < frames; t++) {
-        _Alignas(64) double buf[VX_FRAME_LEN];
-        const double *xt = x + t * VX_FRAME_HOP;
-        for (int i = 0; i < VX_FRAME_LEN; i++)
-            buf[i] = w[i] * xt[i];
-        vx_fft_forward_d(fft, buf, X + t * VX_STFT_STRIDE);
+        vx_cpxd *Xt = X + t * VX_STFT_STRIDE;
+        frame_spectrum(fft, x, t, Xt);
+        fn(ctx, t, Xt);
     }
 }
 
-/* The frames of one parity do not overlap, so each pass adds into g_x from several threads. */
-void vx_stft_backward(const vx_fft *fft, size_t frames, vx_frame_grad grad, void *ctx, double *g_x)
+/* Frames of one parity do not overlap, so each pass adds into g_x from several threads. */
+void vx_stft_backward(const vx_fft *fft, const vx_cpxd *X, size_t frames, vx_frame_grad grad, void *ctx,
+                      double *g_x)
 {
     const double *w = vx_frame_window();
     for (size_t parity = 0; parity < 2; parity++) {
@@ -48,7 +56,7 @@ void vx_stft_backward(const vx_fft *fft, size_t frames, vx_frame_grad grad, void
             _Alignas(64) vx_cpxd G[VX_STFT_STRIDE];
             _Alignas(64) double g_frame[VX_FRAME_LEN], back[VX_FRAME_LEN];
             memset(g_frame, 0, sizeof g_frame);
-            grad(ctx, t, G, g_frame);
+            grad(ctx, t, X + t * VX_STFT_STRIDE, G, g_frame);
             /* sum_k (G_k.re cos - G_k.im sin)(2 pi k i / N) is the unnormalised inverse of
              * G_k / 2, but of G_k itself at bins 0 and N/2, which the full spectrum holds once */
             for (int k = 1; k < VX_FRAME_BINS - 1; k++)

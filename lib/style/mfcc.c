@@ -87,24 +87,25 @@ void vx_mfcc_free(vx_mfcc *m)
         free(m->X), free(m->mel), free(m->db), free(m->g_db), free(m->fb), free(m);
 }
 
+static void mfcc_frame(void *ctx, size_t t, const vx_cpxd *X)
+{
+    struct vx_mfcc *m = ctx;
+    double power[VX_FRAME_BINS];
+    for (int k = 0; k < VX_FRAME_BINS; k++)
+        power[k] = X[k].re * X[k].re + X[k].im * X[k].im;
+    for (int b = 0; b < VX_MFCC_MELS; b++) {
+        const double *w = m->fb + b * VX_FRAME_BINS;
+        double s = 0;
+        for (int k = m->lo[b]; k <= m->hi[b]; k++)
+            s += w[k] * power[k];
+        m->mel[t * VX_MFCC_MELS + b] = s;
+        m->db[t * VX_MFCC_MELS + b] = 10.0 * log10(s > AMIN ? s : AMIN);
+    }
+}
+
 double vx_mfcc_db(vx_mfcc *m, const double *x)
 {
-    vx_stft(m->fft, x, m->frames, m->X);
-#pragma omp parallel for schedule(static)
-    for (size_t t = 0; t < m->frames; t++) {
-        const vx_cpxd *X = m->X + t * VX_STFT_STRIDE;
-        double power[VX_FRAME_BINS];
-        for (int k = 0; k < VX_FRAME_BINS; k++)
-            power[k] = X[k].re * X[k].re + X[k].im * X[k].im;
-        for (int b = 0; b < VX_MFCC_MELS; b++) {
-            const double *w = m->fb + b * VX_FRAME_BINS;
-            double s = 0;
-            for (int k = m->lo[b]; k <= m->hi[b]; k++)
-                s += w[k] * power[k];
-            m->mel[t * VX_MFCC_MELS + b] = s;
-            m->db[t * VX_MFCC_MELS + b] = 10.0 * log10(fmax(s, AMIN));
-        }
-    }
+    vx_stft_each(m->fft, x, m->frames, m->X, mfcc_frame, m);
     size_t cells = m->frames * VX_MFCC_MELS;
     m->max_db = m->db[0], m->max_count = 0;
     for (size_t i = 0; i < cells; i++)
@@ -161,13 +162,12 @@ double vx_mfcc_coeffs_backward(vx_mfcc *m, const double *g_c)
 }
 
 /* Frame t's spectral gradient: dB -> mel power (none where the AMIN clamp holds) -> bins. */
-static void mfcc_frame_grad(void *ctx, size_t t, vx_cpxd *G, double *g_frame)
+static void mfcc_frame_grad(void *ctx, size_t t, const vx_cpxd *X, vx_cpxd *G, double *g_frame)
 {
     (void)g_frame;
     const struct vx_mfcc *m = ctx;
     const double *db = m->db + t * VX_MFCC_MELS, *mel = m->mel + t * VX_MFCC_MELS;
     const double *g_db = m->g_db + t * VX_MFCC_MELS;
-    const vx_cpxd *X = m->X + t * VX_STFT_STRIDE;
     double g_power[VX_FRAME_BINS] = {0};
     for (int b = 0; b < VX_MFCC_MELS; b++) {
         if (mel[b] < AMIN)
@@ -185,5 +185,5 @@ static void mfcc_frame_grad(void *ctx, size_t t, vx_cpxd *G, double *g_frame)
 void vx_mfcc_db_backward(vx_mfcc *m, double g_max, double *g_x)
 {
     m->g_max_each = g_max / (double)m->max_count;
-    vx_stft_backward(m->fft, m->frames, mfcc_frame_grad, m, g_x);
+    vx_stft_backward(m->fft, m->X, m->frames, mfcc_frame_grad, m, g_x);
 }
