@@ -187,8 +187,106 @@ static void check_gradient(vx_encoder enc)
     free(xm), free(xs), free(gm), free(gs);
 }
 
+/* A cosine at bin K0 of a 2048-point frame, whole cycles in every frame: the Hann window
+ * puts A N / 4 at bin K0 and A N / 8 at its neighbours and nothing elsewhere. So per frame:
+ * log RMS = log(A / sqrt 2 + eps), crest = log(A + eps) - log RMS, centroid = K0 / 1024,
+ * bandwidth^2 = 2 (1/4) / 1024^2 around the centroid + eps, flatness from those three
+ * magnitudes and 1022 clamped at 1e-8. The FFT's rounding leaves about 1e-13 in the other
+ * bins (under the clamp, so flatness is exact): relative to A N / 2 = 512 and weighed by
+ * up to (1 - centroid)^2 over 1022 bins, 1e-10 for the centroid and 1e-6 for the bandwidth. */
+static void check_cosine_features(void)
+{
+    enum { K0 = 100, N = VX_FRAME_LEN + 2 * VX_FRAME_HOP };
+    const double A = 0.5, eps = 1e-8;
+    double *x = malloc(N * sizeof *x), feat[VX_MIR_FEATURES * 3];
+    for (int i = 0; i < N; i++)
+        x[i] = A * cos(2 * M_PI * K0 * i / VX_FRAME_LEN);
+    vx_mir *m = vx_mir_new(N);
+    CHECK(m != NULL, "mir features made");
+    if (!m) {
+        free(x);
+        return;
+    }
+    vx_mir_features(m, x, feat);
+    double log_rms = log(A / sqrt(2) + eps), centroid = (double)K0 / 1024;
+    double spread2 = 0.25 * (pow(-1.0 / 1024 - eps, 2) + pow(1.0 / 1024 - eps, 2)) + 0.5 * eps * eps;
+    double big = A * VX_FRAME_LEN / 4, side = big / 2, q[3] = {side * side, big * big, side * side};
+    double mean_log = (log(q[0]) + log(q[1]) + log(q[2]) + (VX_FRAME_BINS - 3) * log(eps * eps)) / VX_FRAME_BINS;
+    double mean_q = (q[0] + q[1] + q[2] + (VX_FRAME_BINS - 3) * eps * eps) / VX_FRAME_BINS;
+    for (int t = 0; t < 3; t++) {
+        CHECK_NEAR(feat[0 * 3 + t], log_rms, 1e-12, "cosine: log RMS");
+        CHECK_NEAR(feat[1 * 3 + t], log(A + eps) - log_rms, 1e-12, "cosine: log crest");
+        CHECK_NEAR(feat[3 * 3 + t], log(centroid + eps), 1e-10, "cosine: log centroid at its bin");
+        CHECK_NEAR(feat[4 * 3 + t], 0.5 * log(spread2 + eps), 1e-6, "cosine: log bandwidth, one bin each side");
+        CHECK_NEAR(feat[5 * 3 + t], mean_log - log(mean_q), 1e-9, "cosine: log flatness");
+    }
+    vx_mir_free(m);
+    free(x);
+}
+
+/* The DCT is orthonormal (create_dct "ortho"); the HTK triangles without area
+ * normalisation sum to 1 at every bin between the first and last band centres, every band
+ * holds a bin, and weights lie in [0, 1]. */
+static void check_mfcc_matrices(void)
+{
+    vx_mfcc *m = vx_mfcc_new(VX_FRAME_LEN);
+    CHECK(m != NULL, "mfcc made");
+    if (!m)
+        return;
+    double worst = 0;
+    for (int k = 0; k < VX_MFCC_COEFFS; k++)
+        for (int j = 0; j < VX_MFCC_COEFFS; j++) {
+            double dot = 0;
+            for (int b = 0; b < VX_MFCC_MELS; b++)
+                dot += vx_mfcc_dct(m, k, b) * vx_mfcc_dct(m, j, b);
+            worst = fmax(worst, fabs(dot - (k == j)));
+        }
+    CHECK_LE(worst, 1e-14, "DCT rows orthonormal");
+    CHECK_NEAR(vx_mfcc_dct(m, 0, 77), 1 / sqrt(VX_MFCC_MELS), 1e-15, "DCT row 0 = 1 / sqrt 128");
+    double mel_max = 2595 * log10(1 + 22050 / 700.0);
+    double first = 700 * (pow(10, mel_max / 129 / 2595) - 1), last = 700 * (pow(10, mel_max * 128 / 129 / 2595) - 1);
+    double sum_err = 0, lo = 0, hi = 0;
+    int empty = 0;
+    for (int b = 0; b < VX_MFCC_MELS; b++) {
+        double band = 0;
+        for (int k = 0; k < VX_FRAME_BINS; k++) {
+            double w = vx_mfcc_weight(m, b, k);
+            band += w, lo = fmin(lo, w), hi = fmax(hi, w);
+        }
+        empty += band == 0;
+    }
+    for (int k = 0; k < VX_FRAME_BINS; k++) {
+        double f = k * 22050.0 / 1024, s = 0;
+        if (f < first || f > last)
+            continue;
+        for (int b = 0; b < VX_MFCC_MELS; b++)
+            s += vx_mfcc_weight(m, b, k);
+        sum_err = fmax(sum_err, fabs(s - 1));
+    }
+    CHECK_LE(sum_err, 1e-12, "mel triangles sum to 1 between the first and last centres");
+    CHECK(empty == 0, "every mel band holds a bin");
+    CHECK(lo >= 0 && hi <= 1, "mel weights in [0, 1]");
+    vx_mfcc_free(m);
+}
+
+static void check_interface(void)
+{
+    vx_err e = {{0}};
+    vx_encoder enc;
+    CHECK(vx_embed_dim(VX_ENCODER_MFCC) == 100 && vx_embed_dim(VX_ENCODER_MIR) == 24, "dimensions 100 and 24");
+    CHECK(vx_encoder_parse("mir", &enc) == 0 && enc == VX_ENCODER_MIR, "parse mir");
+    CHECK(vx_encoder_parse("mfcc", &enc) == 0 && enc == VX_ENCODER_MFCC && !strcmp(vx_encoder_name(enc), "mfcc"),
+          "parse mfcc");
+    CHECK(vx_encoder_parse("afx-rep", &enc) == -1, "unknown encoder refused");
+    CHECK(vx_embedder_create(VX_ENCODER_MFCC, 2047, &e) == NULL && strstr(e.msg, "2047"),
+          "fewer samples than a frame refused, with the count");
+}
+
 int main(void)
 {
+    check_interface();
+    check_cosine_features();
+    check_mfcc_matrices();
     check_golden();
     check_gradient(VX_ENCODER_MFCC);
     check_gradient(VX_ENCODER_MIR);
