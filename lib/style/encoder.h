@@ -35,10 +35,10 @@ typedef void (*vx_frame_fn)(void *ctx, size_t t, const vx_cpxd *X);
 void vx_stft_each(const vx_fft *fft, const double *x, size_t frames, vx_cpxd *X, vx_frame_fn fn, void *ctx);
 
 /* The gradient of frame t, whose spectrum is X: fills G[VX_FRAME_BINS] with
- * (d loss/d Re X_k, d loss/d Im X_k) and may add d(loss)/d(sample i of the frame, before
- * the window) to g_frame[VX_FRAME_LEN], which comes zeroed. Called from several threads at
- * once, each frame once. */
-typedef void (*vx_frame_grad)(void *ctx, size_t t, const vx_cpxd *X, vx_cpxd *G, double *g_frame);
+ * (d loss/d Re X_k, d loss/d Im X_k); returns 1 if it also filled g_frame[VX_FRAME_LEN]
+ * with d(loss)/d(sample i of the frame, before the window), 0 if there is none. Called
+ * from several threads at once, each frame once. */
+typedef int (*vx_frame_grad)(void *ctx, size_t t, const vx_cpxd *X, vx_cpxd *G, double *g_frame);
 
 /* g_x += d(loss)/dx through the spectra X of vx_stft_each and the frames' own sample
  * gradients. */

@@ -5,7 +5,6 @@
 
 #include <math.h>
 #include <pthread.h>
-#include <string.h>
 
 static double window[VX_FRAME_LEN];
 static pthread_once_t window_once = PTHREAD_ONCE_INIT;
@@ -55,16 +54,19 @@ void vx_stft_backward(const vx_fft *fft, const vx_cpxd *X, size_t frames, vx_fra
         for (size_t t = parity; t < frames; t += 2) {
             _Alignas(64) vx_cpxd G[VX_STFT_STRIDE];
             _Alignas(64) double g_frame[VX_FRAME_LEN], back[VX_FRAME_LEN];
-            memset(g_frame, 0, sizeof g_frame);
-            grad(ctx, t, X + t * VX_STFT_STRIDE, G, g_frame);
+            int own = grad(ctx, t, X + t * VX_STFT_STRIDE, G, g_frame);
             /* sum_k (G_k.re cos - G_k.im sin)(2 pi k i / N) is the unnormalised inverse of
              * G_k / 2, but of G_k itself at bins 0 and N/2, which the full spectrum holds once */
             for (int k = 1; k < VX_FRAME_BINS - 1; k++)
                 G[k].re *= 0.5, G[k].im *= 0.5;
             vx_fft_inverse_d(fft, G, back);
             double *gt = g_x + t * VX_FRAME_HOP;
-            for (int i = 0; i < VX_FRAME_LEN; i++)
-                gt[i] += w[i] * back[i] + g_frame[i];
+            if (own)
+                for (int i = 0; i < VX_FRAME_LEN; i++)
+                    gt[i] += w[i] * back[i] + g_frame[i];
+            else
+                for (int i = 0; i < VX_FRAME_LEN; i++)
+                    gt[i] += w[i] * back[i];
         }
     }
 }

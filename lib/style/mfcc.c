@@ -162,7 +162,7 @@ double vx_mfcc_coeffs_backward(vx_mfcc *m, const double *g_c)
 }
 
 /* Frame t's spectral gradient: dB -> mel power (none where the AMIN clamp holds) -> bins. */
-static void mfcc_frame_grad(void *ctx, size_t t, const vx_cpxd *X, vx_cpxd *G, double *g_frame)
+static int mfcc_frame_grad(void *ctx, size_t t, const vx_cpxd *X, vx_cpxd *G, double *g_frame)
 {
     (void)g_frame;
     const struct vx_mfcc *m = ctx;
@@ -180,6 +180,7 @@ static void mfcc_frame_grad(void *ctx, size_t t, const vx_cpxd *X, vx_cpxd *G, d
     }
     for (int k = 0; k < VX_FRAME_BINS; k++) /* |X|^2 */
         G[k] = (vx_cpxd){2 * X[k].re * g_power[k], 2 * X[k].im * g_power[k]};
+    return 0;
 }
 
 void vx_mfcc_db_backward(vx_mfcc *m, double g_max, double *g_x)

@@ -145,7 +145,7 @@ void vx_mir_features(vx_mir *m, const double *x, double *feat)
     vx_stft_each(m->fft, m->x, m->frames, m->X, mir_frame, m);
 }
 
-/* d(loss)/d(frame samples) of the time features. A frame of zeros has no RMS gradient
+/* g = d(loss)/d(frame samples) of the time features. A frame of zeros has no RMS gradient
  * (autograd's sqrt gives 0 * inf = NaN there); the peak's gradient is shared among the
  * samples that reach it, as amax's is; |x| has no gradient at 0, as autograd's abs. */
 static void time_grad(const double *x, const frame_info *f, double g_rms, double g_crest, double g_spread,
@@ -156,7 +156,7 @@ static void time_grad(const double *x, const frame_info *f, double g_rms, double
     double per_log = g_spread / VX_FRAME_LEN;
     for (int i = 0; i < VX_FRAME_LEN; i++) {
         double sign = (x[i] > 0) - (x[i] < 0);
-        g[i] += per_x * x[i] + sign * per_log / (fabs(x[i]) + EPS);
+        g[i] = per_x * x[i] + sign * per_log / (fabs(x[i]) + EPS);
     }
     double g_peak = g_crest / (f->peak + EPS) / f->peak_count;
     for (int i = 0; i < VX_FRAME_LEN; i++)
@@ -194,14 +194,15 @@ static void spectral_grad(const vx_cpxd *X, const frame_info *s, double g_centro
     }
 }
 
-static void mir_frame_grad(void *ctx, size_t t, const vx_cpxd *X, vx_cpxd *G, double *g_frame)
+static int mir_frame_grad(void *ctx, size_t t, const vx_cpxd *X, vx_cpxd *G, double *g_frame)
 {
     const struct vx_mir *m = ctx;
     const double *g = m->g_feat;
     size_t T = m->frames;
-    time_grad(m->x + t * VX_FRAME_HOP, &m->info[t], g[F_RMS * T + t], g[F_CREST * T + t], g[F_SPREAD * T + t], g_frame);
-    spectral_grad(X, &m->info[t], g[F_CENTROID * T + t], g[F_BANDWIDTH * T + t],
-                  g[F_FLATNESS * T + t], G);
+    time_grad(m->x + t * VX_FRAME_HOP, &m->info[t], g[F_RMS * T + t], g[F_CREST * T + t], g[F_SPREAD * T + t],
+              g_frame);
+    spectral_grad(X, &m->info[t], g[F_CENTROID * T + t], g[F_BANDWIDTH * T + t], g[F_FLATNESS * T + t], G);
+    return 1;
 }
 
 void vx_mir_backward(vx_mir *m, const double *g_feat, double *g_x)
