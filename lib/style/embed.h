@@ -17,7 +17,8 @@ const char *vx_encoder_name(vx_encoder enc);
 int vx_encoder_parse(const char *name, vx_encoder *enc);
 
 /* Plans and scratch for one encoder and one signal length n (samples, n >= 2048).
- * One embedder per thread; it keeps what the backward pass of its last forward needs. */
+ * One embedder per thread; it keeps what the backward pass of its last forward needs
+ * (the spectra: about 16.5 n bytes for MFCC, 24.5 n for MIR; 8 and 12 MB for 11 s). */
 typedef struct vx_embedder vx_embedder;
 vx_embedder *vx_embedder_create(vx_encoder enc, size_t n, vx_err *e);
 void vx_embedder_free(vx_embedder *em);
@@ -26,7 +27,10 @@ void vx_embedder_free(vx_embedder *em);
  * MFCC, the top_db clamp is then relative to this channel's maximum: torchaudio on a
  * one-channel input). */
 int vx_embed(vx_embedder *em, const double *x, double *emb, vx_err *e);
-/* g_x[n] += d(loss)/dx given g_emb = d(loss)/d(emb), for the x of the last vx_embed. */
+/* g_x[n] += d(loss)/dx given g_emb = d(loss)/d(emb), for the x of the last vx_embed (not
+ * vx_embed_ms). The gradient is autograd's, including through the non-smooth clamps and
+ * maxima (shared evenly among ties); where autograd's is NaN (MIR's RMS of a frame of
+ * zeros, a feature constant over all frames) it is 0. */
 int vx_embed_backward(vx_embedder *em, const double *g_emb, double *g_x, vx_err *e);
 
 /* Mid and side of one chunk, as DiffVox embeds them (a (2, n) input): torchaudio's top_db
