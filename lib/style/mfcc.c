@@ -131,7 +131,7 @@ void vx_mfcc_coeffs(vx_mfcc *m, double floor_db, double *c)
         const double *db = m->db + t * VX_MFCC_MELS;
         double clamped[VX_MFCC_MELS];
         for (int b = 0; b < VX_MFCC_MELS; b++)
-            clamped[b] = fmax(db[b], floor_db);
+            clamped[b] = db[b] > floor_db ? db[b] : floor_db;
         for (int k = 0; k < VX_MFCC_COEFFS; k++) {
             double s = 0;
             for (int b = 0; b < VX_MFCC_MELS; b++)
@@ -149,13 +149,16 @@ double vx_mfcc_coeffs_backward(vx_mfcc *m, const double *g_c)
     for (size_t t = 0; t < m->frames; t++) {
         const double *db = m->db + t * VX_MFCC_MELS;
         double *g_db = m->g_db + t * VX_MFCC_MELS;
+        double g[VX_MFCC_MELS] = {0};
+        for (int k = 0; k < VX_MFCC_COEFFS; k++) { /* rows of the DCT, so the inner loop is contiguous */
+            double gk = g_c[k * m->frames + t];
+            for (int b = 0; b < VX_MFCC_MELS; b++)
+                g[b] += m->dct[k][b] * gk;
+        }
         for (int b = 0; b < VX_MFCC_MELS; b++) {
-            double g = 0;
-            for (int k = 0; k < VX_MFCC_COEFFS; k++)
-                g += m->dct[k][b] * g_c[k * m->frames + t];
             double to_db = db[b] > m->floor_db ? 1 : db[b] == m->floor_db ? 0.5 : 0;
-            g_db[b] = to_db * g;
-            g_floor += (1 - to_db) * g;
+            g_db[b] = to_db * g[b];
+            g_floor += (1 - to_db) * g[b];
         }
     }
     return g_floor;
