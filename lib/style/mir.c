@@ -78,6 +78,7 @@ static double sum_log(const double *v, int n)
 /* |X_k| of a frame's spectrum. */
 static void magnitudes(const vx_cpxd *X, double *mag)
 {
+#pragma omp simd
     for (int k = 0; k < VX_FRAME_BINS; k++)
         mag[k] = sqrt(X[k].re * X[k].re + X[k].im * X[k].im);
 }
@@ -86,6 +87,7 @@ static void magnitudes(const vx_cpxd *X, double *mag)
 static void time_features(const double *x, frame_info *f, double *rms, double *crest, double *spread)
 {
     double s2 = 0, peak = 0, shifted[VX_FRAME_LEN];
+#pragma omp simd reduction(+ : s2) reduction(max : peak)
     for (int i = 0; i < VX_FRAME_LEN; i++) {
         double a = fabs(x[i]);
         s2 += x[i] * x[i];
@@ -93,6 +95,7 @@ static void time_features(const double *x, frame_info *f, double *rms, double *c
         shifted[i] = a + EPS;
     }
     int count = 0;
+#pragma omp simd reduction(+ : count)
     for (int i = 0; i < VX_FRAME_LEN; i++)
         count += fabs(x[i]) == peak;
     f->rms = sqrt(s2 / VX_FRAME_LEN), f->peak = peak, f->peak_count = count;
@@ -107,15 +110,18 @@ static void spectral_features(const vx_cpxd *X, frame_info *f, double *centroid,
 {
     double mag[VX_FRAME_BINS], floored[VX_FRAME_BINS], sum = 0, pow_sum = 0;
     magnitudes(X, mag);
+#pragma omp simd reduction(+ : sum, pow_sum)
     for (int k = 0; k < VX_FRAME_BINS; k++) {
         sum += mag[k];
         floored[k] = max2(mag[k], EPS);
         pow_sum += floored[k] * floored[k];
     }
     double inv_norm = 1 / max2(sum, EPS), c = 0; /* p_k = |X_k| inv_norm */
+#pragma omp simd reduction(+ : c)
     for (int k = 0; k < VX_FRAME_BINS; k++)
         c += mag[k] * inv_norm * bin_freq(k);
     double log_c = log(c + EPS), centre = exp(log_c), spread2 = 0;
+#pragma omp simd reduction(+ : spread2)
     for (int k = 0; k < VX_FRAME_BINS; k++) {
         double d = bin_freq(k) - centre;
         spread2 += mag[k] * inv_norm * d * d;
@@ -154,9 +160,10 @@ static void time_grad(const double *x, const frame_info *f, double g_rms, double
     double g_log_rms = g_rms - g_crest - g_spread;
     double per_x = f->rms > 0 ? g_log_rms / (f->rms + EPS) / (VX_FRAME_LEN * f->rms) : 0;
     double per_log = g_spread / VX_FRAME_LEN;
+#pragma omp simd
     for (int i = 0; i < VX_FRAME_LEN; i++) {
-        double sign = (x[i] > 0) - (x[i] < 0);
-        g[i] = per_x * x[i] + sign * per_log / (fabs(x[i]) + EPS);
+        double d = per_log / (fabs(x[i]) + EPS);
+        g[i] = per_x * x[i] + (x[i] > 0 ? d : x[i] < 0 ? -d : 0.0);
     }
     double g_peak = g_crest / (f->peak + EPS) / f->peak_count;
     for (int i = 0; i < VX_FRAME_LEN; i++)
@@ -171,6 +178,7 @@ static void spectral_grad(const vx_cpxd *X, const frame_info *s, double g_centro
     double mag[VX_FRAME_BINS], g_p[VX_FRAME_BINS], inv_norm = 1 / max2(s->sum, EPS);
     double g_spread2 = 0.5 * g_bandwidth / (s->spread2 + EPS), moment = 0;
     magnitudes(X, mag);
+#pragma omp simd reduction(+ : moment)
     for (int k = 0; k < VX_FRAME_BINS; k++) {
         double d = bin_freq(k) - s->centre;
         g_p[k] = g_spread2 * d * d;
@@ -179,6 +187,7 @@ static void spectral_grad(const vx_cpxd *X, const frame_info *s, double g_centro
     /* centre = exp(log(centroid + EPS)) */
     double g_centre = -2 * g_spread2 * inv_norm * moment;
     double g_c = (g_centroid + g_centre * s->centre) / (s->centroid + EPS), weighted = 0;
+#pragma omp simd reduction(+ : weighted)
     for (int k = 0; k < VX_FRAME_BINS; k++) {
         g_p[k] += g_c * bin_freq(k);
         weighted += g_p[k] * mag[k];
@@ -187,10 +196,11 @@ static void spectral_grad(const vx_cpxd *X, const frame_info *s, double g_centro
     double g_norm = s->sum < EPS ? 0 : -weighted * inv_norm * inv_norm;
     /* flatness, mean log q - log mean q with q = max(|X|, EPS)^2, divided by |X| below */
     double flat = 2 * g_flatness / VX_FRAME_BINS, inv_mean_pow = 1 / s->mean_pow;
+#pragma omp simd
     for (int k = 0; k < VX_FRAME_BINS; k++) {
         double r = mag[k] > 0 ? 1 / mag[k] : 0;
         double u = (g_p[k] * inv_norm + g_norm) * r + (mag[k] >= EPS ? flat * (r * r - inv_mean_pow) : 0);
-        G[k] = (vx_cpxd){u * X[k].re, u * X[k].im}; /* d|X|/dX = X / |X| */
+        G[k].re = u * X[k].re, G[k].im = u * X[k].im; /* d|X|/dX = X / |X| */
     }
 }
 
