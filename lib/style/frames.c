@@ -29,6 +29,7 @@ static void frame_spectrum(const vx_fft *fft, const double *x, size_t t, vx_cpxd
 {
     const double *w = vx_frame_window(), *xt = x + t * VX_FRAME_HOP;
     _Alignas(64) double buf[VX_FRAME_LEN];
+#pragma omp simd
     for (int i = 0; i < VX_FRAME_LEN; i++)
         buf[i] = w[i] * xt[i];
     vx_fft_forward_d(fft, buf, X);
@@ -57,16 +58,20 @@ void vx_stft_backward(const vx_fft *fft, const vx_cpxd *X, size_t frames, vx_fra
             int own = grad(ctx, t, X + t * VX_STFT_STRIDE, G, g_frame);
             /* sum_k (G_k.re cos - G_k.im sin)(2 pi k i / N) is the unnormalised inverse of
              * G_k / 2, but of G_k itself at bins 0 and N/2, which the full spectrum holds once */
+#pragma omp simd
             for (int k = 1; k < VX_FRAME_BINS - 1; k++)
                 G[k].re *= 0.5, G[k].im *= 0.5;
             vx_fft_inverse_d(fft, G, back);
             double *gt = g_x + t * VX_FRAME_HOP;
-            if (own)
+            if (own) {
+#pragma omp simd
                 for (int i = 0; i < VX_FRAME_LEN; i++)
                     gt[i] += w[i] * back[i] + g_frame[i];
-            else
+            } else {
+#pragma omp simd
                 for (int i = 0; i < VX_FRAME_LEN; i++)
                     gt[i] += w[i] * back[i];
+            }
         }
     }
 }

@@ -91,6 +91,7 @@ static void mfcc_frame(void *ctx, size_t t, const vx_cpxd *X)
 {
     struct vx_mfcc *m = ctx;
     double power[VX_FRAME_BINS];
+#pragma omp simd
     for (int k = 0; k < VX_FRAME_BINS; k++)
         power[k] = X[k].re * X[k].re + X[k].im * X[k].im;
     for (int b = 0; b < VX_MFCC_MELS; b++) {
@@ -181,8 +182,9 @@ static int mfcc_frame_grad(void *ctx, size_t t, const vx_cpxd *X, vx_cpxd *G, do
         for (int k = m->lo[b]; k <= m->hi[b]; k++)
             g_power[k] += w[k] * g_mel;
     }
+#pragma omp simd
     for (int k = 0; k < VX_FRAME_BINS; k++) /* |X|^2 */
-        G[k] = (vx_cpxd){2 * X[k].re * g_power[k], 2 * X[k].im * g_power[k]};
+        G[k].re = 2 * X[k].re * g_power[k], G[k].im = 2 * X[k].im * g_power[k];
     return 0;
 }
 
