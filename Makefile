@@ -36,6 +36,8 @@ LIBVX    = $(BUILD)/libvx.a
 DEBIAN_PKGS = build-essential pkg-config libsndfile1-dev libkissfft-dev libcjson-dev \
 	liblapacke-dev liblapack-dev libfftw3-dev liblbfgs-dev libyaml-dev libsoxr-dev jq bats bats-assert \
 	bats-support sox clang libclang-rt-14-dev gnuplot-nox libxml2-utils time libopenblas0-pthread
+# `make check-cluster` only (a one-node Slurm of its own): not installed by a plain make deps.
+CLUSTER_PKGS = slurm-wlm munge
 
 # Debian's BLAS/LAPACK providers the tests run under without switching the system's
 # alternative: each one's folders go first on the library path (test/with-lapack checks

@@ -22,6 +22,9 @@
 
 #define FAST_EVALS 500    /* --fast's default budget of loss evaluations */
 #define PATIENCE_REL 1e-4 /* --patience: the relative improvement that counts */
+/* The pair's audio at the fit's peak, bytes per frame at 44.1 kHz: the files as read (a
+ * stereo dry at most, the stereo wet) and the prepared pair (mono dry, stereo wet), float. */
+#define PAIR_BYTES_PER_FRAME (7 * sizeof(float))
 
 static const char usage[] = "vx-fit [options] PAIRS\n"
                             "       vx-fit [options] --dry DRY --wet WET";
@@ -53,18 +56,19 @@ static const char help[] =
     "      --fx-defaults     an --init preset given as fx may leave fields out: DiffVox's\n"
     "                        initial values\n"
     "      --grad            print the loss, its parts and its gradient at the start, and exit\n"
+    "      --memory          print the MB the fit needs (for a scheduler's request), and exit\n"
     "  -o, --output FILE     write the record to FILE\n"
     "      --log-dir DIR     also write DIR/<track>/run_N/fit.json (N = 0, 1, ...)\n"
     "  -q, --quiet           no progress line\n"
     "      --help, --version\n";
 
 enum { OPT_DRY = 256, OPT_WET, OPT_SHIFT, OPT_ASIS, OPT_LR, OPT_CHUNK, OPT_OVERLAP, OPT_INITPICK,
-       OPT_GRAD, OPT_LOGDIR, OPT_FXDEF, OPT_FAST, OPT_PATIENCE };
+       OPT_GRAD, OPT_LOGDIR, OPT_FXDEF, OPT_FAST, OPT_PATIENCE, OPT_MEMORY };
 
 typedef struct {
     const char *pairs, *pick, *dry, *wet, *init, *init_pick, *output, *log_dir;
     long shift;
-    int has_shift, as_is, grad, quiet, threads, fast, patience, has_steps;
+    int has_shift, as_is, grad, memory, quiet, threads, fast, patience, has_steps;
     int preset_flags; /* vx_preset_load's, for --init */
     vx_fit_settings set;
 } options;
@@ -80,7 +84,8 @@ static options parse(int argc, char **argv)
         {"overlap", required_argument, 0, OPT_OVERLAP}, {"threads", required_argument, 0, 'j'},
         {"init", required_argument, 0, 'i'}, {"init-pick", required_argument, 0, OPT_INITPICK},
         {"fx-defaults", no_argument, 0, OPT_FXDEF},
-        {"grad", no_argument, 0, OPT_GRAD}, {"output", required_argument, 0, 'o'},
+        {"grad", no_argument, 0, OPT_GRAD}, {"memory", no_argument, 0, OPT_MEMORY},
+        {"output", required_argument, 0, 'o'},
         {"log-dir", required_argument, 0, OPT_LOGDIR}, {"quiet", no_argument, 0, 'q'},
         {"fast", no_argument, 0, OPT_FAST}, {"patience", required_argument, 0, OPT_PATIENCE},
         {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
@@ -106,6 +111,7 @@ static options parse(int argc, char **argv)
         case OPT_INITPICK: o.init_pick = optarg; break;
         case OPT_FXDEF: o.preset_flags = VX_PRESET_FX_DEFAULTS; break;
         case OPT_GRAD: o.grad = 1; break;
+        case OPT_MEMORY: o.memory = 1; break;
         case 'o': o.output = optarg; break;
         case OPT_LOGDIR: o.log_dir = optarg; break;
         case 'q': o.quiet = 1; break;
@@ -320,6 +326,26 @@ static void check_memory(const options *o)
                vx_fit_memory(&o->set, 1) / 1048576.0);
 }
 
+/* --memory: the fit's memory (vx_fit_memory) and its pair's audio, in MB rounded up. The
+ * length is the record's "frames" (vx-pair writes it); without it the pair is loaded. */
+static void print_memory(const options *o, cJSON *rec)
+{
+    vx_err e;
+    long frames = -1;
+    if (vx_json_get_samples(rec, "frames", &frames, o->pairs ? o->pairs : "--dry/--wet", &e) < 0)
+        vx_die_err(&e);
+    if (frames < 0) {
+        vx_pair pair;
+        load_pair(o, rec, &pair);
+        frames = (long)pair.frames;
+        vx_pair_free(&pair);
+    }
+    size_t need = vx_fit_memory(&o->set, omp_get_max_threads());
+    if (!need)
+        vx_die(VX_EXIT_DATA, "the chunk must be longer than the overlap by at least 2048 samples");
+    printf("%.0f\n", ceil((double)(need + PAIR_BYTES_PER_FRAME * (size_t)frames) / 1048576.0));
+}
+
 static volatile sig_atomic_t stop_signal;
 
 /* What watches the steps of a fit: progress line, signals, patience. */
@@ -439,6 +465,12 @@ int main(int argc, char **argv)
             vx_die_err(&e);
     } else {
         vx_fit_initial(o.set.seed, raw);
+    }
+    if (o.memory) {
+        cJSON *rec = pair_record(&o);
+        print_memory(&o, rec);
+        cJSON_Delete(rec);
+        return 0;
     }
     check_memory(&o); /* before any work, and again with the audio loaded */
     cJSON *rec = pair_record(&o);

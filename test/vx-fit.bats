@@ -133,6 +133,27 @@ compare_gradient() {
     assert_output --regexp '^vx-fit: a fit with 2 threads and 3 s chunks needs about [0-9]+ MB, but the address-space limit \(ulimit -v\) leaves [0-9]+ MB: use fewer threads \(-j 1: about [0-9]+ MB\) or a shorter --chunk$'
 }
 
+@test "--memory prints the MB a fit needs: above its peak, growing with threads and length" {
+    vx-pair -q --dry dry.wav --wet wet.wav --id voice > pairs.ndjson
+    run vx-fit --memory -j 1 --chunk 3 --overlap 1 pairs.ndjson
+    assert_success
+    assert_output --regexp '^[0-9]+$'
+    mb=$output
+    # without the record's length, the pair is loaded to measure it: the same figure
+    run vx-fit --memory -j 1 --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav
+    assert_output "$mb"
+    # 10 s more of pair: 7 floats a frame, 11.8 MB
+    jq -c '.frames += 441000' pairs.ndjson > longer.ndjson
+    longer=$(vx-fit --memory -j 1 --chunk 3 --overlap 1 longer.ndjson)
+    [ $((longer - mb)) -ge 11 ] && [ $((longer - mb)) -le 13 ] || fail "$mb MB, 10 s longer $longer MB"
+    [ "$(vx-fit --memory -j 2 --chunk 3 --overlap 1 pairs.ndjson)" -gt "$mb" ]
+    # The fit's peak resident memory stays below the figure, by less than half of it.
+    command time -f %M -o rss vx-fit -q -n 1 -j 1 --chunk 3 --overlap 1 pairs.ndjson > /dev/null
+    peak=$(($(cat rss) / 1024))
+    echo "# --memory $mb MB, peak resident $peak MB" >&3
+    [ "$peak" -le "$mb" ] && [ "$peak" -ge $((mb / 2)) ] || fail "--memory $mb MB, peak $peak MB"
+}
+
 @test "--patience ends a fit whose best loss stopped improving, with exit 0 and the reason" {
     # at a learning rate of 1e-9 the loss cannot improve by 1e-4: the fit ends 5 steps
     # after the first
