@@ -4,6 +4,7 @@
 # fit (vx-fit writes its best state so far on SIGINT/SIGTERM) is redone by the next run.
 #
 # usage: sh fit.sh PAIRS ID FIT LOG [vx-fit options]
+#        FIT_MEMORY=1 sh fit.sh PAIRS ID FIT LOG [vx-fit options]
 # PAIRS pair records, ID the pair's id, FIT the fit record to write, LOG vx-fit's messages.
 # Exit 1 with a record written (a fit stopped by non-finite steps) keeps the record, with
 # a note: vx-select rejects it as terminated, as DiffVox does. Any other failure, and any
@@ -12,13 +13,26 @@ set -u
 [ $# -ge 4 ] || { echo "usage: sh fit.sh PAIRS ID FIT LOG [vx-fit options]" >&2; exit 2; }
 pairs=$1 id=$2 fit=$3 log=$4
 shift 4
+# FIT_MEMORY=1 in the environment: print the MB this fit needs (vx-fit --memory) and fit
+# nothing; pipelines/slurm.sh sizes its request from the lines of jobs.txt so.
+[ "${FIT_MEMORY:-}" != 1 ] || exec vx-fit --memory "$@" -k "$id" "$pairs"
 part=$fit.part
 mkdir -p "$(dirname "$fit")" "$(dirname "$log")"
 # Leftovers of a killed run: the record of an interrupted fit, a temporary file.
 rm -f "$part" "$(dirname "$part")/.$(basename "$part")".*.tmp
 echo "fit $id"
-vx-fit "$@" -k "$id" -o "$part" "$pairs" 2> "$log"
-rc=$?
+vx-fit "$@" -k "$id" -o "$part" "$pairs" 2> "$log" &
+child=$!
+# A signal for this script (Ctrl-C, make's, Slurm's scancel) goes on to vx-fit, which ends
+# its step and writes an interrupted record (removed below); wait until vx-fit has ended.
+for sig in HUP INT TERM; do
+    trap "kill -s $sig $child 2>/dev/null" $sig
+done
+while :; do
+    wait $child
+    rc=$?
+    kill -0 $child 2>/dev/null || break
+done
 if [ $rc -eq 0 ]; then
     mv "$part" "$fit"
     jq -r 'def r: . * 1e4 | round / 1e4;

@@ -104,6 +104,27 @@ fit_times() { (cd "$OUT/fits" && stat -c '%n %y' *.json); }
     refute_output --regexp '\.(part|tmp)$'
 }
 
+@test "a SIGTERM to fit.sh alone (a scheduler's cancel) ends its vx-fit and leaves no file" {
+    pipe pairs >/dev/null
+    fit="$BATS_TEST_TMPDIR/fits/one.json" log="$BATS_TEST_TMPDIR/one.log"
+    sh "$TOP/pipelines/fit.sh" "$OUT/pairs.ndjson" Apollo_Houston/Apollo_Houston_STEM_01 "$fit" "$log" \
+        -j 1 --steps 100000 --chunk 2 --overlap 0.5 >/dev/null 2>&1 &
+    pid=$!
+    for _ in $(seq 100); do grep -qs 'step' "$log" && break; sleep 0.2; done
+    grep -q 'step' "$log" || fail "the fit did not start"
+    kill -TERM "$pid"
+    rc=0
+    wait "$pid" || rc=$?
+    if pgrep -f -- "-o $fit.part" >/dev/null; then # this test's own fit, left running on
+        pkill -f -- "-o $fit.part"
+        fail "vx-fit still runs"
+    fi
+    [ "$rc" -eq 143 ] || fail "fit.sh exit $rc"
+    grep -q 'interrupted by SIGTERM' "$log" || fail "$(tail -n 3 "$log")"
+    run ls -A "$BATS_TEST_TMPDIR/fits"
+    assert_output ''
+}
+
 @test "presets, gaussian, pca, scores and summary" {
     run pipe -j2
     assert_success
