@@ -54,7 +54,7 @@ LAPACK_PKGS_blis      = libblis4-pthread
 LAPACK_PKGS_reflapack = liblapack3 libblas3
 LAPACK_PROVIDERS = reflapack openblas blis
 
-.PHONY: all deps check check-build check-openblas check-blis check-reflapack sanitize bench demo figures \
+.PHONY: all deps check check-build check-cluster check-openblas check-blis check-reflapack sanitize bench demo figures \
 	install clean presets bin-links fuzz
 all: $(TOOLS) bin-links
 
@@ -120,6 +120,13 @@ check-openblas check-blis check-reflapack: check-%:
 	@$(MAKE) --no-print-directory all $(UNITS)
 	@BUILD=$(BUILD) sh test/with-lapack $(LAPACK_DIRS_$*) $(BUILD)/test/test_solve \
 		sh test/run-all $(UNITS)
+
+# The corpus pipeline's Slurm route on a real one-node Slurm that test/cluster/run starts in
+# a temporary folder and stops (slurm-wlm and munge installed first when missing).
+check-cluster:
+	@$(MAKE) --no-print-directory deps DEBIAN_PKGS="$(DEBIAN_PKGS) $(CLUSTER_PKGS)"
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) sh test/cluster/run
 
 sanitize:
 	@$(MAKE) --no-print-directory check-build BUILD=build/asan-$(FFT) \

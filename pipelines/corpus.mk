@@ -8,11 +8,13 @@
 # OUT        output folder (default out/corpus)
 # FIT_FLAGS  extra vx-fit options, e.g. --steps 200 --chunk 6 --overlap 2
 # FIT_THREADS threads per fit (default 1: fits run side by side, one per core: the default
-#            -j is the number of cores). A one-thread fit with 12 s chunks takes about
-#            350 MB plus 0.8 MB per second of the pair (vx-fit(1), memory), 450 MB for a
-#            4-minute song: -jN needs N times that.
+#            -j is the number of cores). A one-thread fit with 12 s chunks needs about
+#            380 MB plus 1.2 MB per second of the pair, 670 MB for a 4-minute song
+#            (vx-fit --memory prints it): -jN needs N times that.
 # PAIR_FLAGS, SELECT_FLAGS, GAUSS_FLAGS, PCA_FLAGS, LOSS_FLAGS: extra options of the others
 # DATASET    dataset name written into the presets (default: the corpus folder's name)
+# SBATCH_FLAGS, SLURM_MAX_RUNNING: target slurm's site options (partition, account, time)
+#            and the most fits running at once (default: no cap)
 #
 # A fit is OUT/fits/<id>.json with every "/" of the pair id written "__". A finished fit
 # is never redone (delete its file to redo it); an interrupted one leaves no file.
@@ -30,6 +32,8 @@ SELECT_FLAGS ?=
 GAUSS_FLAGS ?=
 PCA_FLAGS   ?=
 LOSS_FLAGS  ?=
+SBATCH_FLAGS ?=
+SLURM_MAX_RUNNING ?= 0
 DATASET     ?= $(notdir $(abspath $(firstword $(CORPUS))))
 
 PIPELINES := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -46,7 +50,7 @@ SHELL     := /bin/sh
 WRITE_TMP = t='$@.tmp'; trap 'rm -f "$$t"' EXIT; trap 'exit 129' HUP; trap 'exit 130' INT; \
 	trap 'exit 143' TERM;
 .SUFFIXES:
-.PHONY: all pairs fits presets gaussian pca scores summary jobs help clean clean-all FORCE
+.PHONY: all pairs fits presets gaussian pca scores summary jobs slurm help clean clean-all FORCE
 
 all: summary
 
@@ -131,13 +135,25 @@ jobs: $(OUT)/pairs.ndjson
 	@$(file >$(OUT)/jobs.txt,$(foreach f,$(filter-out $(wildcard $(FIT_FILES)),$(FIT_FILES)),$(call FIT_CMD,$(basename $(notdir $f)))$(NL)))
 	@echo "$(OUT)/jobs.txt: $$(grep -c . $(OUT)/jobs.txt) fits to run, one command a line"
 
+# The missing fits as a Slurm job array, then the other stages as a job that waits for it
+# (pipelines/slurm.sh): this make again, with this run's variables, in absolute paths.
+quote = '$(subst ','\'',$(1))'
+STAGES_CMD = make --no-print-directory -f $(call quote,$(PIPELINES)/corpus.mk) \
+	CORPUS=$(call quote,$(abspath $(CORPUS))) OUT=$(call quote,$(abspath $(OUT))) \
+	VX_BIN=$(call quote,$(VX_BIN)) DATASET=$(call quote,$(DATASET)) \
+	FIT_FLAGS=$(call quote,$(FIT_FLAGS)) FIT_THREADS=$(call quote,$(FIT_THREADS)) \
+	$(foreach v,PAIR SELECT GAUSS PCA LOSS,$(v)_FLAGS=$(call quote,$($(v)_FLAGS))) all
+slurm: jobs
+	@sh '$(PIPELINES)/slurm.sh' '$(abspath $(OUT))' '$(FIT_THREADS)' '$(SLURM_MAX_RUNNING)' \
+	    $(call quote,$(STAGES_CMD)) $(SBATCH_FLAGS)
+
 # Remove what is cheap to remake (selection onwards); clean-all also pairs and fits.
 clean:
 	rm -f $(addprefix $(OUT)/,presets.ndjson rejected.ndjson gaussian.json pca.json \
 	    scores.csv baseline.csv summary.txt jobs.txt)
 clean-all: clean
-	rm -rf $(addprefix $(OUT)/,songs.txt pairs.ndjson fits.mk fits logs)
+	rm -rf $(addprefix $(OUT)/,songs.txt pairs.ndjson fits.mk fits logs slurm)
 
 help:
-	@sed -n '1,16s/^# \{0,1\}//p' $(PIPELINES)/corpus.mk
-	@echo 'targets: all (= summary) pairs fits presets gaussian pca scores summary jobs clean clean-all'
+	@sed -n '1,18s/^# \{0,1\}//p' $(PIPELINES)/corpus.mk
+	@echo 'targets: all (= summary) pairs fits presets gaussian pca scores summary jobs slurm clean clean-all'

@@ -2,7 +2,8 @@
 load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
 
-TOP="$(cd "$(dirname "${BATS_TEST_FILENAME}")/.." && pwd)"
+# the source tree: the folder above this file (test files may sit in folders of test/)
+TOP="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 FIX="$TOP/test/fixtures"
 # the build under test (make check sets BUILD), for the tests and pipelines/corpus.mk
 export VX_BIN="$TOP/${BUILD:-build/fftw}/bin"
