@@ -125,13 +125,16 @@ $(OUT)/summary.txt: $(OUT)/pairs.ndjson $(FIT_FILES) $(OUT)/presets.ndjson $(OUT
 	@$(WRITE_TMP) sh $(PIPELINES)/summary.sh '$(OUT)' $(FIT_FILES) > "$$t" && mv "$$t" $@
 
 # The fits not done yet as shell commands, one a line, for another scheduler: a Slurm job
-# array or GNU parallel (vx(7), "SCALE"). Rerun make afterwards for the other stages.
+# array (target slurm) or GNU parallel (vx(7), "Scale"). Rerun make afterwards for the other
+# stages. GNU parallel's --joblog OUT/jobs.log belongs to one jobs.txt (it names jobs by
+# their line): a new jobs.txt removes it.
 define NL
 
 
 endef
 jobs: $(OUT)/pairs.ndjson
 	@mkdir -p '$(OUT)/fits' '$(OUT)/logs'
+	@rm -f '$(OUT)/jobs.log'
 	@$(file >$(OUT)/jobs.txt,$(foreach f,$(filter-out $(wildcard $(FIT_FILES)),$(FIT_FILES)),$(call FIT_CMD,$(basename $(notdir $f)))$(NL)))
 	@echo "$(OUT)/jobs.txt: $$(grep -c . $(OUT)/jobs.txt) fits to run, one command a line"
 
