@@ -24,7 +24,8 @@ unset MAKEFLAGS MFLAGS MAKELEVEL
 
 # Jobs of this folder still queued or running would run the same fits twice.
 tag="vx-corpus:$out"
-if squeue -h -u "$(id -un)" -o '%i %k' | awk -v t="$tag" '$2 == t { found = 1 } END { exit !found }'; then
+queue=$(squeue -h -u "$(id -un)" -o '%k') # the jobs' comments: the folder they work for
+if printf '%s\n' "$queue" | grep -qxF "$tag"; then
     say "jobs for $out are still queued or running (squeue -u $(id -un) -o '%i %k'):" \
         "wait for them or scancel them, then submit again"
     exit 1
