@@ -153,7 +153,7 @@ slurm: jobs
 # Remove what is cheap to remake (selection onwards); clean-all also pairs and fits.
 clean:
 	rm -f $(addprefix $(OUT)/,presets.ndjson rejected.ndjson gaussian.json pca.json \
-	    scores.csv baseline.csv summary.txt jobs.txt)
+	    scores.csv baseline.csv summary.txt jobs.txt jobs.log)
 clean-all: clean
 	rm -rf $(addprefix $(OUT)/,songs.txt pairs.ndjson fits.mk fits logs slurm)
 
