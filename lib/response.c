@@ -148,11 +148,12 @@ static void inverse(const vx_response *r, vx_cpx *X, float *buf)
     vx_fft_inverse(r->plan, X, buf);
 }
 
-int vx_response_build(vx_response *r, const vx_fx *fx, double eta, vx_err *e)
+/* The build with the delay's pulse (its backward: through the surrogate, or the sinc). */
+static int build(vx_response *r, const vx_fx *fx, double eta, vx_delay_pulse pulse, vx_err *e)
 {
     float *fir[4] = {r->f[0], r->f[1], r->f[2], r->f[3]};
     if (vx_fdn_forward(r->fdn, fx, fir, e) ||
-        vx_delay_forward(r->delay, fx, eta, VX_DELAY_PULSE_SINC, r->q[0], r->q[1], e))
+        vx_delay_forward(r->delay, fx, eta, pulse, r->q[0], r->q[1], e))
         return -1;
 #pragma omp parallel for schedule(dynamic) num_threads(r->threads)
     for (int j = 0; j < 6; j++) {
@@ -181,6 +182,16 @@ int vx_response_build(vx_response *r, const vx_fx *fx, double eta, vx_err *e)
         }
     }
     return 0;
+}
+
+int vx_response_build(vx_response *r, const vx_fx *fx, double eta, vx_err *e)
+{
+    return build(r, fx, eta, VX_DELAY_PULSE_SINC, e);
+}
+
+int vx_response_build_eval(vx_response *r, const vx_fx *fx, vx_err *e)
+{
+    return build(r, fx, -1.0 /* unused */, VX_DELAY_PULSE_SINC_EVAL, e);
 }
 
 void vx_response_impulse(vx_response *r, float *h_left, float *h_right)

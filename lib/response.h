@@ -39,6 +39,10 @@ size_t vx_response_bins(const vx_response *r);
  * surrogate's damping, used only by vx_response_backward. Returns 0, or -1 with e set when
  * the FDN or the delay cannot be formed. */
 int vx_response_build(vx_response *r, const vx_fx *fx, double eta, vx_err *e);
+/* The same values for DiffVox's eval-mode chain, differentiated as it is (vx-match): the
+ * backward takes the delay time through the hard sinc pulse (fx/delay.h SINC_EVAL), not
+ * the surrogate, and gives no eta gradient. */
+int vx_response_build_eval(vx_response *r, const vx_fx *fx, vx_err *e);
 
 /* h_o[t] for t < min(n, vx_response_len()) (n of vx_response_create; all of it for
  * vx_response_create_impulse) into caller arrays (streaming convolution). */

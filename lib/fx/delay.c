@@ -32,6 +32,7 @@ struct vx_delay {
     double *part;      /* nthreads x NPART */
     /* the last forward */
     int ready, n_echo;
+    vx_delay_pulse kind;
     double dly, fb, gain, th[2], eta;
     vx_band band;
     vx_biquad lpf;
@@ -143,7 +144,7 @@ static void echo_sums(cplx p, double fb, int n, cplx oe[2], cplx *d_dp, cplx *d_
 /* The pulse of spec §6a (hard sinc, as torch.sinc) or §6b (damped surrogate) into d->pulse. */
 static void make_pulse(vx_delay *d, vx_delay_pulse kind)
 {
-    if (kind == VX_DELAY_PULSE_SINC) {
+    if (kind != VX_DELAY_PULSE_DAMPED) {
 #pragma omp parallel for schedule(static) num_threads(d->nthreads)
         for (size_t n = 0; n < d->len; n++) {
             double x = (double)n - d->dly;
@@ -192,6 +193,7 @@ int vx_delay_forward(vx_delay *d, const vx_fx *fx, double eta, vx_delay_pulse pu
     d->th[0] = fx->delay.odd_pan * M_PI / 2;
     d->th[1] = fx->delay.even_pan * M_PI / 2;
     d->eta = eta;
+    d->kind = pulse;
     d->band = fx->delay.lpf;
     d->lpf = vx_biquad_design(VX_BQ_LOWPASS, 0, d->band.freq_hz, d->band.q, VX_FS);
 
@@ -219,6 +221,19 @@ int vx_delay_forward(vx_delay *d, const vx_fx *fx, double eta, vx_delay_pulse pu
     }
     d->ready = 1;
     return 0;
+}
+
+/* dL/dD through p[n] = sinc(n - D) itself, from gbuf = dL/dp: sum_n gbuf[n] (-sinc'(n - D)),
+ * sinc'(x) = (pi x cos(pi x) - sin(pi x)) / (pi x^2), 0 at x = 0 (torch.sinc's backward). */
+static double sinc_time_grad(const vx_delay *d)
+{
+    double s = 0;
+    for (size_t n = 0; n < d->len; n++) {
+        double x = (double)n - d->dly;
+        if (x != 0)
+            s -= d->gbuf[n] * (M_PI * x * cos(M_PI * x) - sin(M_PI * x)) / (M_PI * x * x);
+    }
+    return s;
 }
 
 /* Sum of the per-thread partials q, in thread order (deterministic for a thread count). */
@@ -307,6 +322,10 @@ int vx_delay_backward(vx_delay *d, const float *gl, const float *gr, vx_fx *grad
     grad->delay.lpf.freq_hz += gband.freq_hz;
     grad->delay.lpf.q += gband.q;
 
+    if (d->kind == VX_DELAY_PULSE_SINC_EVAL) {
+        grad->delay.time_ms += sinc_time_grad(d) * VX_FS * 0.001;
+        return 0;
+    }
     /* straight-through (spec §6b): dL/dp flows into p_s = irfft(S) / len, so
      * dL/dD = Re sum conj(G_k) (-j 2 pi k / L) S_k and dL/deta = Re sum conj(G_k) k S_k
      * with G = (w_k / len) rfft(dL/dp). */

@@ -16,8 +16,11 @@ typedef struct vx_delay vx_delay;
 /* Which pulse p[n] feeds the echo construction:
  * SINC   p[n] = sinc(n - D), the delay's value in evaluation and training (spec §6a);
  * DAMPED p = irfft_L(exp(eta k - j 2 pi D k / L)), the surrogate itself (§6b), so that a
- *        forward is differentiable in D and eta: for checking the surrogate gradient. */
-typedef enum { VX_DELAY_PULSE_SINC, VX_DELAY_PULSE_DAMPED } vx_delay_pulse;
+ *        forward is differentiable in D and eta: for checking the surrogate gradient;
+ * SINC_EVAL the SINC pulse, differentiated as it is (dp[n]/dD = -sinc'(n - D), what
+ *        autograd gives through DiffVox's eval-mode delay, which ITO optimises) instead
+ *        of through the surrogate: no eta gradient. */
+typedef enum { VX_DELAY_PULSE_SINC, VX_DELAY_PULSE_DAMPED, VX_DELAY_PULSE_SINC_EVAL } vx_delay_pulse;
 
 /* Workspace for responses of len samples (even; VX_DELAY_LEN for the DiffVox model;
  * shorter lengths give the same construction, e.g. for tests): about 56 len bytes, nothing
@@ -43,8 +46,9 @@ int vx_delay_echo_count(const vx_fx *fx, size_t len);
 /* Backward pass of the last forward: gl/gr[n] = d(loss)/d(left/right[n]), len floats each.
  * ADDS d(loss)/d(physical value) to grad->delay (time_ms, feedback, gain, lpf.freq_hz,
  * lpf.q, odd_pan, even_pan) and d(loss)/d(eta) to *g_eta. The time and eta gradients flow
- * through the damped pulse (straight-through, spec §6b) whatever pulse the forward used;
- * N is piecewise constant and has none. Returns 0, or -1 with e set when called before a
+ * through the damped pulse (straight-through, spec §6b) whatever pulse the forward used,
+ * except SINC_EVAL's (time through the sinc itself, eta none); N is piecewise constant
+ * and has none. Returns 0, or -1 with e set when called before a
  * forward. */
 int vx_delay_backward(vx_delay *d, const float *gl, const float *gr, vx_fx *grad,
                       double *g_eta, vx_err *e);

@@ -144,7 +144,13 @@ static void test_gradients(void)
         P("feedback", delay.feedback, 0.01),    P("lpf freq", delay.lpf.freq_hz, 20.0),
         P("lpf q", delay.lpf.q, 0.02),          P("odd pan", delay.odd_pan, 0.01),
     };
+    /* eval mode: the sinc pulse differentiated as it is, time included (N fixed as below) */
+    static const probe eval[] = {
+        P("time", delay.time_ms, 0.002),        P("feedback", delay.feedback, 0.01),
+        P("lpf q", delay.lpf.q, 0.02),
+    };
     double w1 = check_gradients(&g, &fx, eta, VX_DELAY_PULSE_SINC, hard, 6, "sinc");
+    w1 = fmax(w1, check_gradients(&g, &fx, eta, VX_DELAY_PULSE_SINC_EVAL, eval, 3, "sinc eval"));
     /* a light damping keeps the pulse wide-band, so the low-pass matters to it */
     double w2 = check_gradients(&g, &fx, -0.002, VX_DELAY_PULSE_DAMPED, damped, 6, "damped");
     printf("delay gradients: worst relative error %.3g\n", fmax(w1, w2));
