@@ -47,11 +47,11 @@ void vx_prior_free(vx_prior *p)
 
 double vx_prior_logdet(const vx_prior *p) { return p->logdet; }
 
-double vx_prior_logpdf(const vx_prior *p, const double *x, double *d2)
+/* Forward substitution L y = x - mu into y[dim]; returns |y|^2 = (x - mu)^T Sigma^-1 (x - mu). */
+static double whiten(const vx_prior *p, const double *x, double *y)
 {
     int d = p->g->dim;
-    double y[VX_NRAW], q = 0; /* a mask keeps at most the 151 raw values */
-    /* forward substitution L y = x - mu; then (x - mu)^T Sigma^-1 (x - mu) = |y|^2 */
+    double q = 0;
     for (int i = 0; i < d; i++) {
         double s = x[i] - p->g->mean[i];
         for (int j = 0; j < i; j++)
@@ -59,7 +59,36 @@ double vx_prior_logpdf(const vx_prior *p, const double *x, double *d2)
         y[i] = s / p->chol[i * d + i];
         q += y[i] * y[i];
     }
+    return q;
+}
+
+static double logpdf_of(const vx_prior *p, double q)
+{
+    return -0.5 * (q + p->logdet + p->g->dim * log(2.0 * M_PI));
+}
+
+double vx_prior_logpdf(const vx_prior *p, const double *x, double *d2)
+{
+    double y[VX_NRAW]; /* a mask keeps at most the 151 raw values */
+    double q = whiten(p, x, y);
     if (d2)
         *d2 = q;
-    return -0.5 * (q + p->logdet + d * log(2.0 * M_PI));
+    return logpdf_of(p, q);
+}
+
+double vx_prior_logpdf_grad(const vx_prior *p, const double *x, double *g)
+{
+    int d = p->g->dim;
+    double y[VX_NRAW];
+    double q = whiten(p, x, y);
+    /* back substitution L^T z = y: z = Sigma^-1 (x - mu) */
+    for (int i = d - 1; i >= 0; i--) {
+        double s = y[i];
+        for (int j = i + 1; j < d; j++)
+            s -= p->chol[j * d + i] * g[j];
+        g[i] = s / p->chol[i * d + i];
+    }
+    for (int i = 0; i < d; i++)
+        g[i] = -g[i];
+    return logpdf_of(p, q);
 }

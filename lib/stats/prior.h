@@ -19,5 +19,8 @@ double vx_prior_logdet(const vx_prior *p);
 /* log p(x) for x[dim] masked values (nats); *d2 (if not NULL) receives the squared
  * Mahalanobis distance (x - mu)^T Sigma^-1 (x - mu). Thread-safe. */
 double vx_prior_logpdf(const vx_prior *p, const double *x, double *d2);
+/* log p(x) as above, and its gradient g[dim] = -Sigma^-1 (x - mu) (two triangular solves
+ * with the factor). Thread-safe. */
+double vx_prior_logpdf_grad(const vx_prior *p, const double *x, double *g);
 
 #endif

@@ -1,0 +1,235 @@
+/* The ITO objective of spec/pipeline.md §8.2 (lib/style/objective.c): chunk activity, peak
+ * scale, objective and gradient at the Internal Gaussian's mean against the original's
+ * float64 values (test/fixtures/ito_objective_golden.json, from golden/ito/ito.json), the
+ * gradient against central differences of vx's own objective, and the prior's gradient. */
+#include "harness.h"
+
+#include <string.h>
+#include <sndfile.h>
+
+#include "io/ndjson.h"
+#include "stats/gauss.h"
+#include "stats/prior.h"
+#include "style/chunks.h"
+#include "style/objective.h"
+
+#define LEN 485100 /* 11 s */
+
+/* A WAV fixture as planar channels: x[c * frames + t]. NULL if missing. */
+static float *read_planar(const char *path, size_t *frames, int *channels)
+{
+    SF_INFO info = {0};
+    SNDFILE *f = sf_open(path, SFM_READ, &info);
+    if (!f)
+        return NULL;
+    size_t n = (size_t)info.frames;
+    float *in = malloc(n * info.channels * sizeof *in), *x = malloc(n * info.channels * sizeof *x);
+    sf_readf_float(f, in, info.frames);
+    sf_close(f);
+    for (size_t t = 0; t < n; t++)
+        for (int c = 0; c < info.channels; c++)
+            x[c * n + t] = in[t * info.channels + c];
+    free(in);
+    *frames = n, *channels = info.channels;
+    return x;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The activity median against a sort of the whole envelope, on odd and even counts. */
+static void test_activity(void)
+{
+    size_t n = 9000;
+    float *x = malloc(n * sizeof *x);
+    unsigned long long s = 7;
+    for (size_t t = 0; t < n; t++) {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        x[t] = (float)((double)(s >> 11) / 9007199254740992.0 - 0.5) * (t < 4000 ? 0.01f : 1.0f);
+    }
+    for (size_t len = n - 1; len <= n; len++) {
+        size_t m = len - VX_STYLE_ENVELOPE + 1;
+        double *env = malloc(m * sizeof *env), med;
+        for (size_t i = 0; i < m; i++) {
+            env[i] = 0;
+            for (size_t k = 0; k < VX_STYLE_ENVELOPE; k++)
+                env[i] = fmax(env[i], fabs((double)x[i + k]));
+        }
+        qsort(env, m, sizeof *env, cmp_double);
+        double want = m % 2 ? env[m / 2] : 0.5 * (env[m / 2 - 1] + env[m / 2]);
+        CHECK(vx_style_activity(x, NULL, len, &med, NULL) == 0, "activity runs");
+        CHECK_REL(med, want, 1e-15, 0, len % 2 ? "activity median, odd count" : "activity median, even count");
+        free(env);
+    }
+    free(x);
+}
+
+typedef struct {
+    float *dry, *wet;
+    size_t n;
+    const float *ref_l[2], *ref_r[2], *query[1];
+    vx_gauss *g;
+    cJSON *golden;
+} setting;
+
+static int load_setting(setting *st)
+{
+    int ch_d, ch_w;
+    size_t nw;
+    vx_err e;
+    st->dry = read_planar("test/fixtures/ito_dry_34s.wav", &st->n, &ch_d);
+    st->wet = read_planar("test/fixtures/ito_wet_34s.wav", &nw, &ch_w);
+    st->g = vx_gauss_load("presets/internal-gaussian.json", &e);
+    st->golden = vx_json_read_document("test/fixtures/ito_objective_golden.json", &e);
+    if (!st->dry || !st->wet || ch_d != 1 || ch_w != 2 || nw != st->n || !st->g || !st->golden)
+        return -1;
+    const float *wl = st->wet, *wr = st->wet + st->n;
+    size_t starts[3], count;
+    CHECK(vx_style_active_chunks(wl, wr, st->n, LEN, starts, &count, &e) == 0 && count == 3,
+          "golden setting: 3 active chunks of the wet");
+    st->ref_l[0] = wl, st->ref_r[0] = wr;
+    st->ref_l[1] = wl + 2 * LEN, st->ref_r[1] = wr + 2 * LEN;
+    st->query[0] = st->dry + LEN;
+    return 0;
+}
+
+static double golden_num(const setting *st, const char *enc, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItem(cJSON_GetObjectItem(st->golden, enc), key);
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+static void golden_grad(const setting *st, const char *enc, double *g)
+{
+    const cJSON *a = cJSON_GetObjectItem(cJSON_GetObjectItem(st->golden, enc), "grad_neg_loglik");
+    for (int k = 0; k < VX_NMASK; k++)
+        g[k] = cJSON_GetArrayItem(a, k)->valuedouble;
+}
+
+static double cosine(const double *a, const double *b, int n)
+{
+    double ab = 0, aa = 0, bb = 0;
+    for (int k = 0; k < n; k++)
+        ab += a[k] * b[k], aa += a[k] * a[k], bb += b[k] * b[k];
+    return ab / sqrt(aa * bb);
+}
+
+/* Central difference of vx's own objective (alpha 0: -loglik) at index k, step h. */
+static double central(vx_objective *o, const double *x0, int k, double h)
+{
+    double x[VX_NMASK], f[2];
+    vx_objective_eval ev;
+    for (int s = 0; s < 2; s++) {
+        memcpy(x, x0, sizeof x);
+        x[k] += s ? -h : h;
+        f[s] = vx_objective_evaluate(o, x, NULL, 1, 0, &ev, NULL) ? NAN : ev.objective;
+    }
+    return (f[0] - f[1]) / (2 * h);
+}
+
+static void test_encoder(const setting *st, vx_encoder enc)
+{
+    const char *name = vx_encoder_name(enc);
+    char msg[160];
+    vx_err e;
+    vx_objective *o = vx_objective_create(enc, LEN, st->ref_l, st->ref_r, 2, st->query, 1, st->g,
+                                          0.0, &e);
+    CHECK(o != NULL, "objective created");
+    if (!o) {
+        printf("  %s\n", e.msg);
+        return;
+    }
+    CHECK_REL(vx_objective_peak_scale(o), golden_num(st, name, "peak_scale"), 1e-7, 0, "peak scale");
+    vx_objective_eval ev;
+    CHECK(vx_objective_evaluate(o, st->g->mean, NULL, 1, 1, &ev, &e) == 0, "evaluate at the mean");
+    double want[VX_NMASK];
+    golden_grad(st, name, want);
+    snprintf(msg, sizeof msg, "%s: loglik at the mean (1e-5 relative)", name);
+    CHECK_REL(ev.loglik, golden_num(st, name, "loglik"), 1e-5, 0, msg);
+    snprintf(msg, sizeof msg, "%s: mid RMS angle", name);
+    CHECK_REL(ev.sigma[0], golden_num(st, name, "mid_rms_angle"), 1e-5, 0, msg);
+    snprintf(msg, sizeof msg, "%s: side RMS angle", name);
+    CHECK_REL(ev.sigma[1], golden_num(st, name, "side_rms_angle"), 1e-5, 0, msg);
+    snprintf(msg, sizeof msg, "%s: log prior at the mean", name);
+    CHECK_REL(ev.logp, golden_num(st, name, "logp_prior"), 1e-7, 0, msg);
+    double c = cosine(ev.grad, want, VX_NMASK), gmax = 0, worst = 0;
+    int worst_k = 0;
+    for (int k = 0; k < VX_NMASK; k++)
+        gmax = fmax(gmax, fabs(want[k]));
+    for (int k = 0; k < VX_NMASK; k++) {
+        double r = fabs(ev.grad[k] - want[k]) / (1e-3 * fabs(want[k]) + 1e-4 * gmax);
+        if (r > worst)
+            worst = r, worst_k = k;
+    }
+    printf("%s: loglik %.10g (golden %.10g), gradient cosine %.8f, worst value %d at %.3g of its "
+           "tolerance (%.6g vs %.6g), delay time %.6g vs %.6g\n",
+           name, ev.loglik, golden_num(st, name, "loglik"), c, worst_k, worst, ev.grad[worst_k],
+           want[worst_k], ev.grad[24], want[24]);
+    if (enc == VX_ENCODER_MFCC) {
+        CHECK(c >= 0.9999, "mfcc: gradient cosine >= 0.9999");
+        CHECK_LE(worst, 1.0, "mfcc: every value within 1e-3 |g| + 1e-4 max|g|");
+    } else {
+        CHECK(c >= 0.99, "mir: gradient cosine >= 0.99");
+    }
+    /* vx's own objective: central differences (step 1e-4 in logit units; as the golden
+     * README: peak Q, FDN gamma, FDN U, FDN c, dry pan; the compressor's attack/release
+     * switch, held fixed in the backward pass, leaves about 1 % at some of them). The
+     * delay time (index 24) is checked separately: the eval-mode delay is not smooth at
+     * this scale (the golden README: central differences -0.948 against autograd's -1.045
+     * for mfcc), so it is held to its sign and magnitude only. */
+    static const int probe[] = {5, 60, 110, 46, 129};
+    for (size_t p = 0; p < sizeof probe / sizeof *probe; p++) {
+        int k = probe[p];
+        double fd = central(o, st->g->mean, k, 1e-4);
+        snprintf(msg, sizeof msg, "%s: gradient[%d] %.7g against central difference %.7g", name, k,
+                 ev.grad[k], fd);
+        CHECK_NEAR(ev.grad[k], fd, 0.02 * fabs(fd) + 1e-3 * gmax, msg);
+    }
+    double fd24 = central(o, st->g->mean, 24, 1e-4);
+    printf("%s: delay time gradient %.6g, central difference %.6g\n", name, ev.grad[24], fd24);
+    snprintf(msg, sizeof msg, "%s: delay time gradient within 25 %% of central differences", name);
+    CHECK_NEAR(ev.grad[24], fd24, 0.25 * fabs(fd24), msg);
+    vx_objective_free(o);
+}
+
+/* The prior's gradient against central differences, away from the mean. */
+static void test_prior_gradient(const setting *st)
+{
+    vx_err e;
+    vx_prior *p = vx_prior_create(st->g, &e);
+    double x[VX_NMASK], g[VX_NMASK], worst = 0;
+    for (int k = 0; k < VX_NMASK; k++)
+        x[k] = st->g->mean[k] + 0.3 * sin(1.7 * k);
+    double lp = vx_prior_logpdf_grad(p, x, g);
+    CHECK_REL(lp, vx_prior_logpdf(p, x, NULL), 1e-14, 0, "logpdf_grad's value is logpdf's");
+    for (int k = 0; k < VX_NMASK; k++) {
+        double h = 1e-4, xp[VX_NMASK], xm[VX_NMASK];
+        memcpy(xp, x, sizeof x), memcpy(xm, x, sizeof x);
+        xp[k] += h, xm[k] -= h;
+        double fd = (vx_prior_logpdf(p, xp, NULL) - vx_prior_logpdf(p, xm, NULL)) / (2 * h);
+        worst = fmax(worst, fabs(fd - g[k]) / fmax(fabs(g[k]), 1.0));
+    }
+    printf("prior gradient: worst relative difference to central differences %.3g\n", worst);
+    CHECK_LE(worst, 1e-6, "prior gradient against central differences");
+    vx_prior_free(p);
+}
+
+int main(void)
+{
+    test_activity();
+    setting st = {0};
+    if (load_setting(&st)) {
+        CHECK(0, "the golden ITO setting's fixtures and presets/internal-gaussian.json load");
+        return vx_test_summary();
+    }
+    test_prior_gradient(&st);
+    test_encoder(&st, VX_ENCODER_MFCC);
+    test_encoder(&st, VX_ENCODER_MIR);
+    free(st.dry), free(st.wet);
+    vx_gauss_free(st.g);
+    cJSON_Delete(st.golden);
+    return vx_test_summary();
+}
