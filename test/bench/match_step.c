@@ -1,0 +1,97 @@
+/* Seconds per vx-match (ITO) step: the objective and its gradient for one 11 s query
+ * against two references, and for the queries a 4-minute song gives per step. The dry is
+ * the bundled 14 s speech looped; the references its render by MedleyDB preset 5. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "chain.h"
+#include "dsp/fft.h"
+#include "io/audio.h"
+#include "preset.h"
+#include "stats/gauss.h"
+#include "style/chunks.h"
+#include "style/objective.h"
+
+#define REPS 5
+#define LEN 485100
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void die(const vx_err *e)
+{
+    fprintf(stderr, "match_step: %s\n", e->msg);
+    exit(1);
+}
+
+/* Median seconds of an evaluation with gradient of nq queries against nref references. */
+static double seconds_per_step(vx_encoder enc, const float *dry, const float *wl, const float *wr,
+                               size_t nref, size_t nq, const vx_gauss *g)
+{
+    const float *rl[64], *rr[64], *q[64];
+    for (size_t j = 0; j < nref; j++)
+        rl[j] = wl + 2 * j * LEN, rr[j] = wr + 2 * j * LEN;
+    for (size_t i = 0; i < nq; i++)
+        q[i] = dry + (2 * i + 1) * LEN;
+    vx_err e;
+    vx_objective *o = vx_objective_create(enc, LEN, rl, rr, nref, q, nq, g, 0.01, &e);
+    if (!o)
+        die(&e);
+    vx_objective_eval ev;
+    double t[REPS];
+    if (vx_objective_evaluate(o, g->mean, NULL, nq, 1, &ev, &e))
+        die(&e);
+    for (int i = 0; i < REPS; i++) {
+        double t0 = now_s();
+        vx_objective_evaluate(o, g->mean, NULL, nq, 1, &ev, &e);
+        t[i] = now_s() - t0;
+    }
+    vx_objective_free(o);
+    qsort(t, REPS, sizeof *t, cmp);
+    return t[REPS / 2];
+}
+
+int main(void)
+{
+    vx_err e;
+    vx_audio in;
+    double raw[VX_NRAW];
+    vx_gauss *g = vx_gauss_load("presets/internal-gaussian.json", &e);
+    if (!g || vx_audio_read("test/fixtures/input_14s.wav", NULL, 44100, &in, &e) ||
+        vx_preset_load("presets/medleydb.ndjson", "5", 0, raw, NULL, &e))
+        die(&e);
+    size_t n = 22 * LEN; /* 4 min 4 s: 22 chunks, 11 references and 11 queries */
+    float *dry = malloc(n * sizeof *dry), *y = malloc(2 * n * sizeof *y);
+    float *wl = malloc(n * sizeof *wl), *wr = malloc(n * sizeof *wr);
+    for (size_t t = 0; t < n; t++)
+        dry[t] = in.data[t % in.frames];
+    vx_fx fx;
+    vx_params_to_fx(raw, 0, &fx);
+    if (vx_chain_render(&fx, dry, n, y, &e))
+        die(&e);
+    for (size_t t = 0; t < n; t++)
+        wl[t] = y[2 * t], wr[t] = y[2 * t + 1];
+    printf("  vx-match step (%s)\n", vx_fft_backend());
+    for (int k = 0; k < 2; k++) {
+        vx_encoder enc = k ? VX_ENCODER_MIR : VX_ENCODER_MFCC;
+        double one = seconds_per_step(enc, dry, wl, wr, 2, 1, g);
+        double song = seconds_per_step(enc, dry, wl, wr, 11, 11, g);
+        printf("    %s: one 11 s query, two references: %.3f s/step (target 0.15)\n"
+               "    %s: 4-minute song (--eval: 11 queries, 11 references): %.2f s/step, "
+               "1000 steps %.1f min (target 5)\n",
+               vx_encoder_name(enc), one, vx_encoder_name(enc), song, song * 1000 / 60);
+    }
+    vx_gauss_free(g);
+    return 0;
+}
