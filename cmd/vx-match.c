@@ -52,7 +52,7 @@ static const char help[] =
     "  -k, --pick WHICH      the pair of PAIRS (--eval)\n"
     "      --dry FILE, --wet FILE  the pair, instead of PAIRS (--eval)\n"
     "      --truth PRESET    with --eval: also param_mse to this preset (a set: the record\n"
-    "                        of the pair's track, or --truth-pick's)\n"
+    "                        of the pair's id or track, or --truth-pick's)\n"
     "      --truth-pick WHICH  the preset of a --truth set: index or track name\n"
     "      --grad            print the objective, its parts and its gradient at the start, and exit\n"
     "  -o, --output FILE     write the record to FILE\n"
@@ -393,13 +393,15 @@ static void print_gradient(FILE *out, vx_match *m, const double *x, const option
     cJSON_Delete(g);
 }
 
-/* --truth's masked values: its preset (of a set: --truth-pick's, or the pair's track). */
+/* --truth's masked values: its preset (of a set: --truth-pick's, or the pair's id or track). */
 static void load_truth(const options *o, const material *mt, double *tx)
 {
     vx_err e;
     double truth[VX_NRAW];
-    const cJSON *track = cJSON_GetObjectItemCaseSensitive(mt->rec, "track");
-    const char *which = o->truth_pick ? o->truth_pick : cJSON_IsString(track) ? track->valuestring : NULL;
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(mt->rec, "id");
+    if (!cJSON_IsString(id))
+        id = cJSON_GetObjectItemCaseSensitive(mt->rec, "track");
+    const char *which = o->truth_pick ? o->truth_pick : cJSON_IsString(id) ? id->valuestring : NULL;
     if (vx_preset_load(o->truth, which, 0, truth, NULL, &e))
         vx_die(VX_EXIT_DATA, "--truth: %s", e.msg);
     unsigned char mask[VX_NRAW];
