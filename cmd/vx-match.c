@@ -192,7 +192,7 @@ static void read_input(const char *path, int channels, vx_audio *a)
 static void normalise(const char *path, float *x, size_t nchan, size_t frames, int interleaved_stereo)
 {
     vx_err e;
-    double lufs, gain;
+    double lufs = 0, gain;
     float *il = x;
     if (nchan == 2 && !interleaved_stereo) { /* planar: measure on an interleaved copy */
         il = malloc(2 * frames * sizeof *il);
