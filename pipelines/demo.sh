@@ -1,9 +1,11 @@
 #!/bin/sh
 # `make demo`: renders a bundled voice with a shipped preset, then runs DiffVox's whole
 # workflow (pairs, fits, selection, Gaussian, PCA, scores) on a small MedleyDB-layout
-# corpus built from the repository's voice clips, and prints what each stage produced.
+# corpus built from the repository's voice clips, matches a style and draws figures, and
+# prints what each stage produced.
 # Everything goes to out/demo/. Knobs (environment): DEMO_JOBS (fits side by side,
-# default 2), DEMO_FIT_FLAGS (default: 100 steps on 3 s chunks), VX_BIN (the tools'
+# default 2), DEMO_FIT_FLAGS (default: 100 steps on 3 s chunks), DEMO_MATCH_STEPS (vx-match's
+# steps, default 50), VX_BIN (the tools'
 # folder, default bin/).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,10 +13,11 @@ cd "$top"
 demo=out/demo
 jobs=${DEMO_JOBS:-2}
 fit_flags=${DEMO_FIT_FLAGS:---steps 100 --chunk 3 --overlap 1}
+match_steps=${DEMO_MATCH_STEPS:-50}
 start=$(date +%s)
 VX_BIN=${VX_BIN:-$top/bin}
 export VX_BIN PATH="$VX_BIN:$PATH"
-for t in vx-render vx-pair vx-fit vx-select vx-gauss vx-pca vx-loss; do
+for t in vx-render vx-pair vx-fit vx-select vx-gauss vx-pca vx-loss vx-match vx-plot; do
     [ -x "$VX_BIN/$t" ] || { echo "demo.sh: $VX_BIN/$t is missing: run make first" >&2; exit 1; }
 done
 rm -rf "$demo"
@@ -81,7 +84,39 @@ awk -F, 'FNR == 1 { file++; for (i = 1; i <= NF; i++) c[$i] = i; next }
             printf "  %-30s %12.3f %12.3f %12.3f\n", s, t[1, s], t[2, s], t[3, s] } }' \
     "$run/scores.csv" "$run/baseline.csv" "$demo/true_scores.csv"
 
-say "5. Listen"
+say "5. Match a style (vx-match): the Houston take given the effects heard on another voice"
+# The reference: a different recording (the bundled voice) through the preset that made the
+# Houston stem; vx-match sees only the dry take and that reference, no pair, no alignment.
+houston=$demo/corpus/Apollo_Houston/Apollo_Houston_RAW/Apollo_Houston_RAW_01_01.wav
+vx-render -q -p "$demo/true_presets.ndjson" -k Apollo_Houston_STEM_01 test/fixtures/voice.wav \
+    "$demo/reference.wav"
+echo "vx-match -n $match_steps --chunk 2 $houston $demo/reference.wav > $demo/matched.json"
+vx-match -q -n "$match_steps" --chunk 2 "$houston" "$demo/reference.wav" > "$demo/matched.json"
+vx-match -q --method mean --chunk 2 "$houston" "$demo/reference.wav" > "$demo/prior_mean.json"
+jq -r '.match | "  objective \(.losses[0] * 1000 | round / 1000) -> \(.objective * 1000 | round / 1000) in \(.steps) steps, \(.seconds * 10 | round / 10) s"' \
+    "$demo/matched.json"
+# Scored against the Houston stem itself, which vx-match never saw.
+for m in matched prior_mean; do
+    jq -c --slurpfile m "$demo/$m.json" 'select(.track == "Apollo_Houston_STEM_01") | del(.fx) | .raw = $m[0].raw' \
+        "$demo/true_presets.ndjson"
+done > "$demo/match_presets.ndjson"
+vx-loss -q --csv --eval "$demo/match_presets.ndjson" |
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        { t = $c["mss_lr"] + 0.5 * $c["mss_ms"] + 0.5 * $c["mldr_lr"] + 0.25 * $c["mldr_ms"]
+          printf "  total loss against the Houston stem: %-26s %.3f\n", NR == 2 ? "matched preset" : "the prior'"'"'s mean preset", t }'
+echo "  (no effects: see the table above; the true preset: 0)"
+
+say "6. Figures (vx-plot, gnuplot): $demo/figures/"
+mkdir -p "$demo/figures"
+vx-plot fit -o "$demo/figures/fits.svg" "$run"/fits/*.json
+vx-plot response -o "$demo/figures/houston_presets.svg" "$demo/true_presets.ndjson" "$run/presets.ndjson" \
+    "$demo/matched.json" -r 0
+vx-plot space -g presets/internal-gaussian.json -o "$demo/figures/space.svg" presets/internal.ndjson \
+    "$run/presets.ndjson" "$demo/matched.json"
+echo "  fits.svg: the loss curves; houston_presets.svg: the true, fitted and matched presets'"
+echo "  responses; space.svg: the fits and the match among the 365 internal presets"
+
+say "7. Listen"
 song=Apollo_Houston
 vx-render -q -p "$run/presets.ndjson" -k ${song}_STEM_01 "$demo/corpus/$song/${song}_RAW/${song}_RAW_01_01.wav" \
     "$demo/fitted_${song}_STEM_01.wav"
