@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audition.h"
 #include "chain.h"
@@ -369,8 +370,22 @@ static void render_stream(const options *o, const vx_fx *fx)
     free(in), free(mono), free(y), free(level);
 }
 
+/* OpenMP threads that sleep when they have no work: unless told otherwise, libgomp's idle
+ * threads spin for 300,000 turns after each parallel region, on the core the serial parts
+ * (compressor, I/O) would share with other programs; on a busy machine that was half of a
+ * render's CPU time. libgomp reads the policy from the environment once, as it loads, so
+ * the program starts again with it set, unless the user set one (OMP_WAIT_POLICY=active
+ * spins as before). If that fails, the render goes on with the default. */
+static void wait_passively(char **argv)
+{
+    if (getenv("OMP_WAIT_POLICY") || setenv("OMP_WAIT_POLICY", "passive", 1))
+        return;
+    execv("/proc/self/exe", argv);
+}
+
 int main(int argc, char **argv)
 {
+    wait_passively(argv);
     vx_cli_start(argv[0], NULL);
     options o = parse(argc, argv);
     /* One render: buffers of 128 kB and more straight from the kernel and back to it when

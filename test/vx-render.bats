@@ -542,3 +542,14 @@ refused() {
     assert_output --partial 'no/such/folder/wet.wav: cannot write: folder no/such/folder/: No such file or directory'
     [ ! -e wet.xyz ]
 }
+
+@test "OpenMP threads wait passively unless the environment says otherwise" {
+    # libgomp prints its settings as it loads: the last print is the render's
+    run env -u OMP_WAIT_POLICY OMP_DISPLAY_ENV=verbose vx-render -q -p "$SET" -k 0 dry.wav wet.wav
+    assert_success
+    [ "$(echo "$output" | grep GOMP_SPINCOUNT | tail -n 1)" = "  GOMP_SPINCOUNT = '0'" ]
+    run env OMP_WAIT_POLICY=active OMP_DISPLAY_ENV=verbose vx-render -q -p "$SET" -k 0 dry.wav wet.wav
+    assert_success
+    [ "$(echo "$output" | grep -c GOMP_SPINCOUNT)" = 1 ]
+    [ "$(echo "$output" | grep GOMP_SPINCOUNT)" != "  GOMP_SPINCOUNT = '0'" ]
+}
