@@ -112,10 +112,11 @@ float *vx_impulse_build(const vx_fx *fx, size_t n, vx_impulse_tables tables, flo
 {
     size_t len = vx_impulse_len(n);
     size_t lq = min_sz(VX_DELAY_LEN, len), lf = min_sz(VX_FDN_LEN, len);
-    /* The FDN's responses, then h_o after them; one output at a time (tables released),
-     * h_R goes where f_L0 and f_L1 were, which h_L no longer needs. */
+    /* The FDN's responses as far as they are heard (lf), then h_o after them; one output
+     * at a time (tables released), h_R goes where f_L0 and f_L1 were, which h_L no longer
+     * needs (len <= 2 lf). */
     int serial = tables == VX_IMPULSE_RELEASE;
-    float *fmem = vx_fft_alloc((4 * VX_FDN_LEN + (serial ? 1 : 2) * len) * sizeof *fmem);
+    float *fmem = vx_fft_alloc((4 * lf + (serial ? 1 : 2) * len) * sizeof *fmem);
     float *qmem = vx_fft_alloc(2 * VX_DELAY_LEN * sizeof *qmem);
     float *f[4], *q[2];
     int rc = 0;
@@ -124,12 +125,13 @@ float *vx_impulse_build(const vx_fx *fx, size_t n, vx_impulse_tables tables, flo
         goto done;
     }
     for (int j = 0; j < 4; j++)
-        f[j] = fmem + j * VX_FDN_LEN;
-    h[0] = fmem + 4 * VX_FDN_LEN, h[1] = serial ? fmem : h[0] + len;
+        f[j] = fmem + j * lf;
+    h[0] = fmem + 4 * lf, h[1] = serial ? fmem : h[0] + len;
     for (int i = 0; i < 2; i++)
         q[i] = qmem + i * VX_DELAY_LEN;
     vx_fdn *fdn = vx_fdn_create_forward(VX_FDN_LEN);
-    rc = fdn ? vx_fdn_forward(fdn, fx, f, e) : vx_err_set(e, "out of memory for the FDN");
+    rc = fdn ? vx_fdn_forward_head(fdn, fx, f, lf, e)
+             : vx_err_set(e, "out of memory for the FDN");
     vx_fdn_free(fdn);
     if (rc)
         goto done;

@@ -34,6 +34,7 @@ const int vx_fdn_delays[NL] = {997, 1153, 1327, 1559, 1801, 2099};
 
 struct vx_fdn {
     size_t len, nbins;
+    size_t stride;                 /* bins from one spectrum in spec[] to the next */
     const vx_fft *plan;
     int nthreads;
     int f32_grid;                  /* see vx_fdn_set_f32_grid */
@@ -134,13 +135,18 @@ static vx_fdn *create(size_t len, int forward_only)
     f->len = len;
     f->f32_grid = 1; /* as the presets were trained: see vx_fdn_set_f32_grid */
     f->nbins = len / 2 + 1;
+    /* Forward-only, every spectrum starts at a vector boundary, so that the four inverse
+     * transforms take FFTW's aligned plan (spectra 1 and 3 of an odd bin count would need
+     * a second plan, unaligned: planned for as long as a transform, run 2.5 times slower).
+     * The full workspace keeps the layout that the fits' figures were measured with. */
+    f->stride = forward_only ? (f->nbins + 7) / 8 * 8 : f->nbins;
     f->plan = vx_fft_get(len);
     f->nthreads = omp_get_max_threads();
     /* the four spectra in one block: forward-only, it is the EQ's work memory afterwards */
-    vx_cpx *spec = vx_fft_alloc(NIR * f->nbins * sizeof *spec);
+    vx_cpx *spec = vx_fft_alloc(NIR * f->stride * sizeof *spec);
     int ok = f->plan && spec;
     for (int j = 0; ok && j < NIR; j++)
-        f->spec[j] = spec + j * f->nbins;
+        f->spec[j] = spec + j * f->stride;
     if (!forward_only) {
         f->acc = malloc((size_t)f->nthreads * NACC * sizeof *f->acc);
         f->f32_phase = vx_fft_alloc(nvectors(f) * sizeof *f->f32_phase);
@@ -421,7 +427,8 @@ VX_CLONES static void forward_chunk(vx_fdn *f, size_t ch)
     }
 }
 
-int vx_fdn_forward(vx_fdn *f, const vx_fx *fx, float *const ir[NIR], vx_err *e)
+/* The parameters of fx, then the spectra H_k / len of all bins into spec[]. */
+static int spectra(vx_fdn *f, const vx_fx *fx, vx_err *e)
 {
     f->ready = 0;
     if (set_params(f, fx) != 0)
@@ -431,17 +438,49 @@ int vx_fdn_forward(vx_fdn *f, const vx_fx *fx, float *const ir[NIR], vx_err *e)
 #pragma omp parallel for schedule(static) num_threads(f->nthreads)
     for (size_t ch = 0; ch < nch; ch++)
         forward_chunk(f, ch);
-    float *const *pre = f->eq ? f->pre : ir;
+    return 0;
+}
+
+int vx_fdn_forward(vx_fdn *f, const vx_fx *fx, float *const ir[NIR], vx_err *e)
+{
+    if (!f->eq)
+        return vx_fdn_forward_head(f, fx, ir, f->len, e);
+    if (spectra(f, fx, e))
+        return -1;
 #pragma omp parallel for schedule(static) num_threads(f->nthreads)
     for (int j = 0; j < NIR; j++)
-        vx_fft_inverse(f->plan, f->spec[j], pre[j]);
-    if (f->eq) {
-        /* the EQ cannot fail: len is its capacity */
-        (void)vx_peq_forward4(f->eq, f->bands, (const float *const *)f->pre, ir, f->len, NULL);
-        f->ready = 1;
-        return 0;
+        vx_fft_inverse(f->plan, f->spec[j], f->pre[j]);
+    /* the EQ cannot fail: len is its capacity */
+    (void)vx_peq_forward4(f->eq, f->bands, (const float *const *)f->pre, ir, f->len, NULL);
+    f->ready = 1;
+    return 0;
+}
+
+int vx_fdn_forward_head(vx_fdn *f, const vx_fx *fx, float *const ir[NIR], size_t n,
+                        vx_err *e)
+{
+    if (f->eq)
+        return vx_err_set(e, "FDN: the first samples alone come from a forward-only workspace");
+    if (n > f->len)
+        return vx_err_set(e, "FDN: %zu samples asked of responses of %zu", n, f->len);
+    if (spectra(f, fx, e))
+        return -1;
+    /* Shorter than len: each thread's transforms go through a buffer of its own, of which
+     * the first n samples are kept. */
+    int nbuf = n < f->len ? (f->nthreads < NIR ? f->nthreads : NIR) : 0;
+    float *buf = nbuf ? vx_fft_alloc((size_t)nbuf * f->len * sizeof *buf) : NULL;
+    if (nbuf && !buf)
+        return vx_err_set(e, "out of memory for the FDN");
+#pragma omp parallel for schedule(static) num_threads(nbuf ? nbuf : f->nthreads)
+    for (int j = 0; j < NIR; j++) {
+        float *t = buf ? buf + (size_t)omp_get_thread_num() * f->len : ir[j];
+        vx_fft_inverse(f->plan, f->spec[j], t);
+        if (t != ir[j])
+            memcpy(ir[j], t, n * sizeof *t);
     }
-    /* forward-only: the EQ in place, the spent spectra as the work memory of its sections */
+    free(buf);
+    /* The EQ is causal: its first n samples need only the first n of its input. It runs in
+     * place, the spent spectra as the work memory of its sections (4 n floats). */
     vx_biquad coef[VX_FDNEQ_BANDS];
     float *sig[VX_FDNEQ_BANDS + 1];
     for (int q = 0; q < VX_FDNEQ_BANDS; q++)
@@ -449,7 +488,7 @@ int vx_fdn_forward(vx_fdn *f, const vx_fx *fx, float *const ir[NIR], vx_err *e)
                                    f->bands[q].q, VX_FS);
     for (int q = 0; q <= VX_FDNEQ_BANDS; q++)
         sig[q] = (float *)f->spec[0];
-    vx_biquad_cascade4(coef, VX_FDNEQ_BANDS, (const float *const *)ir, sig, ir, f->len);
+    vx_biquad_cascade4(coef, VX_FDNEQ_BANDS, (const float *const *)ir, sig, ir, n);
     return 0;
 }
 

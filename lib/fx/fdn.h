@@ -40,6 +40,13 @@ void vx_fdn_set_f32_grid(vx_fdn *f, int on);
  * Keeps what vx_fdn_backward needs. Returns 0, or -1 with e set when U cannot be formed. */
 int vx_fdn_forward(vx_fdn *f, const vx_fx *fx, float *const ir[4], vx_err *e);
 
+/* The first n <= len samples of the same responses, from a forward-only workspace (renders:
+ * what reaches the outputs of a signal of n samples): ir[2 o + i] hold n floats each.
+ * Returns 0, or -1 with e set when U cannot be formed, n > len, f has a backward pass
+ * or memory runs out. */
+int vx_fdn_forward_head(vx_fdn *f, const vx_fx *fx, float *const ir[4], size_t n,
+                        vx_err *e);
+
 /* Backward pass of the last vx_fdn_forward: g[2 o + i][n] = d(loss)/d(ir[2 o + i][n])
  * (len floats each). ADDS d(loss)/d(physical value) to grad->fdn: b, c, gamma, w (only
  * its strict upper triangle is non-zero) and eq[] gain_db, freq_hz, q (shelf q excluded).
