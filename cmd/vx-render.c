@@ -140,26 +140,11 @@ static options parse(int argc, char **argv)
     return o;
 }
 
-/* Presets expect a dry at -18 LUFS: brings the mono input x[n] to --lufs, or warns when
- * it is more than 6 LU away (`measured` says over what part of the input). */
-static void level_input(const options *o, float *x, size_t n, const char *measured)
+/* Warns when the input's loudness is more than 6 LU from the -18 LUFS the presets expect
+ * (`measured` says over what part of the input). */
+static void warn_level(const options *o, double lufs, const char *measured)
 {
     const char *name = strcmp(o->in, "-") ? o->in : "stdin";
-    double lufs, gain;
-    vx_err e;
-    if (vx_loudness_integrated(x, 1, n, VX_FS, &lufs, &e)) {
-        if (o->lufs_given)
-            vx_die(VX_EXIT_DATA, "%s: cannot measure its loudness for --lufs: %s", name, e.msg);
-        return; /* shorter than one 0.4 s block: nothing to judge by */
-    }
-    if (o->lufs_given) {
-        if (vx_loudness_gain(lufs, o->lufs, &gain, &e))
-            vx_die(VX_EXIT_DATA, "%s: cannot normalise to %g LUFS: the input is digital silence",
-                   name, o->lufs);
-        for (size_t i = 0; i < n; i++)
-            x[i] = (float)(x[i] * gain);
-        return;
-    }
     vx_progress_done(); /* a streamed render's progress line is open */
     if (!isfinite(lufs)) {
         fprintf(stderr, "%s: %s: the input is digital silence%s\n", vx_cli_name(), name, measured);
@@ -170,6 +155,28 @@ static void level_input(const options *o, float *x, size_t n, const char *measur
                 lufs < VX_PAIR_TARGET_LUFS ? "below" : "above", VX_PAIR_TARGET_LUFS,
                 VX_PAIR_TARGET_LUFS);
     }
+}
+
+/* Presets expect a dry at -18 LUFS: brings the mono input x[n] to --lufs, or warns. */
+static void level_input(const options *o, float *x, size_t n)
+{
+    const char *name = strcmp(o->in, "-") ? o->in : "stdin";
+    double lufs, gain;
+    vx_err e;
+    if (vx_loudness_integrated(x, 1, n, VX_FS, &lufs, &e)) {
+        if (o->lufs_given)
+            vx_die(VX_EXIT_DATA, "%s: cannot measure its loudness for --lufs: %s", name, e.msg);
+        return; /* shorter than one 0.4 s block: nothing to judge by */
+    }
+    if (!o->lufs_given) {
+        warn_level(o, lufs, "");
+        return;
+    }
+    if (vx_loudness_gain(lufs, o->lufs, &gain, &e))
+        vx_die(VX_EXIT_DATA, "%s: cannot normalise to %g LUFS: the input is digital silence",
+               name, o->lufs);
+    for (size_t i = 0; i < n; i++)
+        x[i] = (float)(x[i] * gain);
 }
 
 /* Opens path at the rate asked for (--rate, or the input's), or exits. */
@@ -209,7 +216,7 @@ static size_t read_mono(const options *o, float **x, int *source_rate)
     if (!(*x = calloc(n, sizeof **x)))
         vx_die(VX_EXIT_DATA, "%s: out of memory for %zu frames", o->in, n);
     vx_audio_mixdown(&in, *x);
-    level_input(o, *x, in.frames, "");
+    level_input(o, *x, in.frames);
     *source_rate = in.source_rate;
     vx_audio_free(&in);
     return n;
@@ -313,7 +320,7 @@ static void render_stream(const options *o, const vx_fx *fx)
     vx_audio_writer *w = open_output(o, o->out, vx_audio_reader_source_rate(r));
     size_t B = (size_t)o->block, ch = (size_t)vx_audio_reader_channels(r);
     size_t level_n = 0, level_max = (size_t)(STREAM_LEVEL_S * VX_FS); /* measured start */
-    float *level = malloc(level_max * sizeof *level);
+    vx_loudness_meter *level = vx_loudness_meter_new(1, VX_FS, &e);
     size_t tail = (size_t)(o->tail_s * VX_FS + 0.5), total = 0;
     float *in = malloc(B * ch * sizeof *in), *mono = malloc(B * sizeof *mono);
     float *y = malloc(2 * vx_chain_stream_max_frames(s) * sizeof *y);
@@ -331,12 +338,15 @@ static void render_stream(const options *o, const vx_fx *fx)
         vx_audio_mixdown(&mix, mono);
         if (level_n < level_max) { /* the loudness warning judges the first 30 s */
             size_t k = n < level_max - level_n ? n : level_max - level_n;
-            memcpy(level + level_n, mono, k * sizeof *mono);
+            if (vx_loudness_meter_push(level, mono, k, &e))
+                vx_die_err(&e);
             level_n += k;
-            if (level_n == level_max || (n == 0 && level_n)) {
-                level_input(o, level, level_n, level_n == level_max ? " (its first 30 s)" : "");
+            double lufs;
+            if ((level_n == level_max || (n == 0 && level_n)) &&
+                vx_loudness_meter_result(level, &lufs, NULL) == 0) /* else under 0.4 s */
+                warn_level(o, lufs, level_n == level_max ? " (its first 30 s)" : "");
+            if (level_n == level_max || n == 0)
                 level_max = 0; /* judged once */
-            }
         }
         if (n == 0) { /* the input has ended: the requested tail is silence */
             n = tail < B ? tail : B;
@@ -367,7 +377,8 @@ static void render_stream(const options *o, const vx_fx *fx)
     commit_output(o->out, w);
     vx_chain_stream_free(s);
     vx_audio_reader_close(r);
-    free(in), free(mono), free(y), free(level);
+    free(in), free(mono), free(y);
+    vx_loudness_meter_free(level);
 }
 
 /* OpenMP threads that sleep when they have no work: unless told otherwise, libgomp's idle

@@ -30,6 +30,20 @@ static void check_file(const char *path, double want)
     printf("loudness: %s %.6f LUFS, pyloudnorm %.6f, off by %.1e LU\n", path, lufs, want,
            fabs(lufs - want));
     CHECK_NEAR(lufs, want, 1e-6, path); /* the contract is 0.01 LU */
+    /* a stream's meter, fed in pieces of every size around its chunk and block lengths,
+     * gives the same bits */
+    static const size_t piece[] = {1, 4095, 4097, 17641, 300, 4096, 17639, 8191};
+    vx_loudness_meter *m = vx_loudness_meter_new((size_t)nchan, 44100, NULL);
+    int ok = m != NULL;
+    for (size_t t = 0, i = 0; ok && t < n; i++) {
+        size_t k = piece[i % 8] < n - t ? piece[i % 8] : n - t;
+        ok = vx_loudness_meter_push(m, x + t * nchan, k, NULL) == 0;
+        t += k;
+    }
+    double streamed = 0;
+    CHECK(ok && vx_loudness_meter_result(m, &streamed, NULL) == 0 && streamed == lufs,
+          "meter fed in pieces = whole signal");
+    vx_loudness_meter_free(m);
     free(x);
 }
 
@@ -75,6 +89,13 @@ int main(void)
     CHECK(vx_loudness_integrated(mono, 1, 17640, 44100, &ls, &e) == 0, "exactly 0.4 s");
     CHECK(vx_loudness_integrated(mono, 6, N / 6, 44100, &ls, &e) == -1, "6 channels");
     CHECK(vx_loudness_integrated(mono, 0, N, 44100, &ls, &e) == -1, "0 channels");
+    vx_loudness_meter *m = vx_loudness_meter_new(1, 44100, NULL);
+    CHECK(m && vx_loudness_meter_result(m, &ls, &e) == -1, "meter: nothing pushed");
+    CHECK(vx_loudness_meter_push(m, mono, 17640, &e) == 0 &&
+              vx_loudness_meter_result(m, &ls, &e) == 0,
+          "meter: 0.4 s");
+    vx_loudness_meter_free(m);
+    CHECK(vx_loudness_meter_new(6, 44100, &e) == NULL, "meter: 6 channels");
 
     /* gain: normalising the sine to -18 LUFS, then measuring again */
     double g = 0;
