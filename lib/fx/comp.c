@@ -402,8 +402,13 @@ struct vx_comp_stream {
     int started;
 };
 
+/* The most outputs a stream emits at once: four far-tap blocks. Its work memory (about
+ * 60 bytes per output) stays near 2 MB whatever block a caller pushes. */
+#define STREAM_EMIT (4 * HOP)
+
 vx_comp_stream *vx_comp_stream_create(const vx_fx *fx, size_t block, vx_err *err)
 {
+    block = block < STREAM_EMIT ? block : STREAM_EMIT;
     vx_comp_stream *s = calloc(1, sizeof *s);
     if (!s || !(s->c = vx_comp_create(2 * block + VX_COMP_TAPS)))
         vx_err_set(err, "compressor: out of memory");

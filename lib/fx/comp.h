@@ -42,7 +42,8 @@ double vx_comp_curve_db(const vx_fx *fx, double level_db);
 
 /* Streaming form, block by block with bounded memory: the same maths as vx_comp_forward
  * over the concatenated input (the lookahead's right padding happens at
- * vx_comp_stream_finish). Output trails input by up to block + 661 samples. */
+ * vx_comp_stream_finish). Outputs go out in blocks of min(block, 29948) samples, and
+ * trail the input by up to that + 661 samples. */
 typedef struct vx_comp_stream vx_comp_stream;
 
 /* NULL with err set when out of memory or fx->comp is outside its ranges. */
