@@ -3,6 +3,7 @@
  * blocks (i-p-1, i-p); the products summed over p give output block i. */
 #include "dsp/partconv.h"
 #include "dsp/fft.h"
+#include "dsp/simd4.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,19 @@ vx_partconv *vx_partconv_new(const float *const *h, int nout, size_t len, size_t
     return pc;
 }
 
+/* acc += X H over nb bins: the products of all partitions, most of the time of a long
+ * response. With restrict, GCC's full cost model and the x86-64-v3 clone it runs eight
+ * floats at a time, with fused multiply-adds (as the FDN's solves: results then differ
+ * between the clones by rounding). */
+__attribute__((optimize("vect-cost-model=dynamic"))) VX_CLONES static void
+multiply_add(vx_cpx *restrict acc, const vx_cpx *restrict X, const vx_cpx *restrict H, size_t nb)
+{
+    for (size_t k = 0; k < nb; k++) {
+        acc[k].re += X[k].re * H[k].re - X[k].im * H[k].im;
+        acc[k].im += X[k].re * H[k].im + X[k].im * H[k].re;
+    }
+}
+
 void vx_partconv_process(vx_partconv *pc, const float *x, float *const *y)
 {
     size_t B = pc->block, nb = pc->bins;
@@ -70,11 +84,7 @@ void vx_partconv_process(vx_partconv *pc, const float *x, float *const *y)
         memset(acc, 0, nb * sizeof *acc);
         for (size_t p = 0; p < pc->parts; p++) {
             const vx_cpx *X = pc->fdl + ((pc->head + p) % pc->parts) * nb;
-            const vx_cpx *H = pc->H + ((size_t)j * pc->parts + p) * nb;
-            for (size_t k = 0; k < nb; k++) {
-                acc[k].re += X[k].re * H[k].re - X[k].im * H[k].im;
-                acc[k].im += X[k].re * H[k].im + X[k].im * H[k].re;
-            }
+            multiply_add(acc, X, pc->H + ((size_t)j * pc->parts + p) * nb, nb);
         }
         vx_fft_inverse(pc->plan, acc, out);
         memcpy(y[j], out + B, B * sizeof *out); /* the second half is alias-free */
