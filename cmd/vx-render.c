@@ -39,7 +39,7 @@ static const char help[] =
     "  -b, --bits B          samples of OUT: 16, 24, 32 or float (WAV, AIFF, CAF, W64,\n"
     "                        RF64; FLAC 16 or 24)\n"
     "  -s, --stream          streaming mode: block by block, bounded memory, any length\n"
-    "      --block N         streaming block size in samples (default 65536)\n"
+    "      --block N         streaming block size in samples (default 32768)\n"
     "      --each PATTERN    render every preset of the set (with -k, those of a list of\n"
     "                        indices and ranges, e.g. 0-9,12) to files named by PATTERN:\n"
     "                        %d the index (%02d: two digits), %s the track\n"
@@ -73,7 +73,7 @@ static options parse(int argc, char **argv)
         {"print-params", no_argument, 0, OPT_PRINT}, {"quiet", no_argument, 0, 'q'},
         {"fx-defaults", no_argument, 0, OPT_FXDEF}, {"each", required_argument, 0, OPT_EACH},
         {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
-    options o = {.fmt = {44100, 1}, .block = 65536};
+    options o = {.fmt = {44100, 1}, .block = 32768};
     int c;
     while ((c = getopt_long(argc, argv, "p:k:r:c:b:sq", opts, NULL)) != -1) {
         switch (c) {

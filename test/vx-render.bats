@@ -242,6 +242,17 @@ setup() {
     below "$db" -100
 }
 
+@test "streaming memory stays under 32 MB whatever the input's length" {
+    [ -x /usr/bin/time ] || skip "GNU time is not installed"
+    sox dry.wav long.wav repeat 14 # about 60 s: past the 30 s the loudness warning judges
+    /usr/bin/time -f %M -o short.kb vx-render -q -s -p "$SET" -k 0 dry.wav a.wav
+    /usr/bin/time -f %M -o long.kb vx-render -q -s -p "$SET" -k 0 long.wav b.wav
+    echo "# streaming peak memory: $(cat short.kb) kB (4 s), $(cat long.kb) kB (60 s)" >&3
+    below "$(cat short.kb)" 32768
+    below "$(cat long.kb)" 32768
+    below "$(cat long.kb)" "$(($(cat short.kb) + 1024))"
+}
+
 # Rendering the preset file $1 fails as bad data with exactly the message $2.
 refused() {
     run vx-render -p "$1" dry.wav wet.wav
