@@ -103,7 +103,7 @@ void vx_audio_writer_abort(vx_audio_writer *w);
 
 int vx_audio_write(const char *path, const vx_audio *a, vx_err *e);
 
-/* Mean of the channels into out[frames] (DiffVox's mono downmix). */
+/* Mean of the channels into out[frames] (DiffVox's mono downmix); out may be a->data. */
 void vx_audio_mixdown(const vx_audio *a, float *out);
 
 #endif
