@@ -73,11 +73,15 @@ static void block_z(const vx_loudness_meter *m, size_t j, size_t end, double *z)
 {
     size_t lo, hi;
     block_bounds(j, m->fs, &lo, &hi);
+    size_t n = (hi < end ? hi : end) > lo ? (hi < end ? hi : end) - lo : 0;
+    size_t at = lo % m->ringlen, first = n < m->ringlen - at ? n : m->ringlen - at;
     for (size_t c = 0; c < m->nchan; c++) {
         const float *r = m->ring + c * m->ringlen;
         double s = 0;
-        for (size_t t = lo; t < hi && t < end; t++)
-            s += (double)r[t % m->ringlen] * r[t % m->ringlen];
+        for (size_t t = 0; t < first; t++) /* up to the ring's end, then from its start */
+            s += (double)r[at + t] * r[at + t];
+        for (size_t t = 0; t < n - first; t++)
+            s += (double)r[t] * r[t];
         z[c] = s / (BLOCK_S * m->fs); /* always the full block length */
     }
 }
