@@ -97,4 +97,31 @@ static VX_INLINE void vx_v4_log(vx_v4d *y, const vx_v4d *x)
     *y = kf * ln2_hi - ((hfsq - (s * (hfsq + (t2 + t1)) + kf * ln2_lo)) - f);
 }
 
+/* *s = sin x, *c = cos x lane by lane for |x| < 2^19 pi / 2 (fdlibm: x = k pi/2 + r with
+ * pi/2 in three parts whose products with k are exact, |r| <= pi/4, the kernel_sin and
+ * kernel_cos polynomials; error about an ulp). */
+static VX_INLINE void vx_v4_sincos(vx_v4d *s, vx_v4d *c, const vx_v4d *x)
+{
+    const double inv_pio2 = 6.36619772367581382433e-01, shift = VX_V4_SHIFT;
+    const double pio2_1 = 1.57079632673412561417e+00, pio2_2 = 6.07710050630396597660e-11,
+                 pio2_3 = 2.02226624871116645580e-21;
+    const double S1 = -1.66666666666666324348e-01, S2 = 8.33333333332248946124e-03,
+                 S3 = -1.98412698298579493134e-04, S4 = 2.75573137070700676789e-06,
+                 S5 = -2.50507602534068634195e-08, S6 = 1.58969099521155010221e-10;
+    const double C1 = 4.16666666666666019037e-02, C2 = -1.38888888888741095749e-03,
+                 C3 = 2.48015872894767294178e-05, C4 = -2.75573143513906633035e-07,
+                 C5 = 2.08757232129817482790e-09, C6 = -1.13596475577881948265e-11;
+    vx_v4d kd = (*x * inv_pio2 + shift) - shift; /* nearest integer */
+    vx_v4m q = (vx_v4m)(kd + shift) & 3;         /* quadrant: the low bits of k */
+    vx_v4d r = ((*x - kd * pio2_1) - kd * pio2_2) - kd * pio2_3;
+    vx_v4d z = r * r;
+    vx_v4d sr = r + r * z * (S1 + z * (S2 + z * (S3 + z * (S4 + z * (S5 + z * S6)))));
+    vx_v4d cr = 1.0 - 0.5 * z + z * z * (C1 + z * (C2 + z * (C3 + z * (C4 + z * (C5 + z * C6)))));
+    vx_v4m odd = (vx_v4m)((q & 1) != 0), neg_s = (vx_v4m)((q & 2) != 0),
+           neg_c = (vx_v4m)(((q + 1) & 2) != 0);
+    vx_v4d sv = VX_V4SEL(odd, cr, sr), cv = VX_V4SEL(odd, sr, cr);
+    *s = VX_V4SEL(neg_s, -sv, sv);
+    *c = VX_V4SEL(neg_c, -cv, cv);
+}
+
 #endif
