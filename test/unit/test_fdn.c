@@ -223,10 +223,11 @@ static void test_forward_only(const vx_fx *fx)
         vx_fdn_set_f32_grid(full, grid), vx_fdn_set_f32_grid(fwd, grid);
         CHECK(vx_fdn_forward(full, fx, a, NULL) == 0 && vx_fdn_forward(fwd, fx, b, NULL) == 0,
               "fdn forward, both workspaces");
-        CHECK_LE(golden_err_db(b[0], b[1], a[0], a[1], L), -130.0,
+        /* identical responses (KissFFT, exact grid) count as -300 dB */
+        CHECK_LE(fmax(golden_err_db(b[0], b[1], a[0], a[1], L), -300.0), -130.0,
                  grid ? "forward-only = full forward, output L (f32 grid, dB)"
                       : "forward-only = full forward, output L (dB)");
-        CHECK_LE(golden_err_db(b[2], b[3], a[2], a[3], L), -130.0,
+        CHECK_LE(fmax(golden_err_db(b[2], b[3], a[2], a[3], L), -300.0), -130.0,
                  grid ? "forward-only = full forward, output R (f32 grid, dB)"
                       : "forward-only = full forward, output R (dB)");
         CHECK(vx_fdn_forward_head(fwd, fx, c, n, NULL) == 0, "fdn forward, first samples");
