@@ -16,7 +16,7 @@ static vx_audio voice; /* mono, 44.1 kHz */
 /* Stereo wet: left 0.5·x[t - lag], right 0.25·x[t - lag] (zero outside), n frames. */
 static vx_audio delayed_stereo(const vx_audio *x, long lag, size_t n)
 {
-    vx_audio w = {calloc(2 * n, sizeof(float)), n, 2, x->rate};
+    vx_audio w = {.data = calloc(2 * n, sizeof(float)), .frames = n, .channels = 2, .rate = x->rate};
     for (size_t t = 0; t < n; t++) {
         long j = (long)t - lag;
         float v = j >= 0 && (size_t)j < x->frames ? x->data[j] : 0.0f;
@@ -94,7 +94,8 @@ static void test_given_shift(void)
 static void test_crop(void)
 {
     const size_t lead = 3 * 44100; /* 3 s of silence before the voice in the dry */
-    vx_audio d = {calloc(lead + voice.frames, sizeof(float)), lead + voice.frames, 1, 44100};
+    vx_audio d = {.data = calloc(lead + voice.frames, sizeof(float)), .frames = lead + voice.frames,
+                  .channels = 1, .rate = 44100};
     memcpy(d.data + lead, voice.data, voice.frames * sizeof(float));
     vx_audio w = delayed_stereo(&voice, 0, voice.frames);
     vx_pair p;
@@ -139,7 +140,7 @@ static void test_crop(void)
 static void test_side(void)
 {
     size_t n = voice.frames;
-    vx_audio d = {malloc(2 * n * sizeof(float)), n, 2, 44100};
+    vx_audio d = {.data = malloc(2 * n * sizeof(float)), .frames = n, .channels = 2, .rate = 44100};
     for (size_t t = 0; t < n; t++)
         d.data[2 * t] = voice.data[t], d.data[2 * t + 1] = 0.5f * voice.data[t];
     CHECK(isinf(vx_pair_side_db(&voice)) && vx_pair_side_db(&voice) < 0, "mono: -inf");
@@ -167,7 +168,8 @@ static void expect_error(const vx_audio *d, const vx_audio *w, const char *want)
 static void test_errors(void)
 {
     vx_audio w = delayed_stereo(&voice, 0, voice.frames);
-    vx_audio w48 = w, mono = voice, three = {calloc(3 * 100000, sizeof(float)), 100000, 3, 44100};
+    vx_audio w48 = w, mono = voice, three = {.data = calloc(3 * 100000, sizeof(float)),
+                                       .frames = 100000, .channels = 3, .rate = 44100};
     w48.rate = 48000;
     expect_error(&voice, &w48, "sample rates differ: dry 44100 Hz, wet 48000 Hz");
     expect_error(&voice, &mono, "wet is mono; DiffVox targets are stereo");
@@ -175,9 +177,11 @@ static void test_errors(void)
     vx_audio shortw = w;
     shortw.frames = 17000;
     expect_error(&voice, &shortw, "shorter than one 0.4 s loudness block");
-    vx_audio silent = {calloc(voice.frames, sizeof(float)), voice.frames, 1, 44100};
+    vx_audio silent = {.data = calloc(voice.frames, sizeof(float)), .frames = voice.frames,
+                       .channels = 1, .rate = 44100};
     expect_error(&silent, &w, "dry is silent");
-    vx_audio silent_w = {calloc(2 * voice.frames, sizeof(float)), voice.frames, 2, 44100};
+    vx_audio silent_w = {.data = calloc(2 * voice.frames, sizeof(float)), .frames = voice.frames,
+                         .channels = 2, .rate = 44100};
     expect_error(&voice, &silent_w, "wet is silent");
     free(w.data), free(three.data), free(silent.data), free(silent_w.data);
 }
