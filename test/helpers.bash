@@ -38,3 +38,17 @@ kill_leftover_jobs() {
     done
     return 0
 }
+
+# The corpus tests' set-up (setup_file): the demo's corpus (pipelines/demo-corpus.sh: 3
+# songs, 4 pairs with known shifts) in $CORPUS, and 3-step fits on 2 s chunks.
+setup_demo_corpus() {
+    export CORPUS="$BATS_FILE_TMPDIR/corpus"
+    export FIT_FLAGS='--steps 3 --chunk 2 --overlap 0.5'
+    sh "$TOP/pipelines/demo-corpus.sh" "$CORPUS"
+}
+
+# pipelines/corpus.mk on $CORPUS with $FIT_FLAGS; the arguments (OUT=... and targets) follow.
+corpus_make() {
+    make --no-print-directory -f "$TOP/pipelines/corpus.mk" CORPUS="$CORPUS" \
+        FIT_FLAGS="$FIT_FLAGS" "$@"
+}

@@ -6,17 +6,13 @@
 load helpers
 bats_require_minimum_version 1.5.0
 
-setup_file() {
-    export CORPUS="$BATS_FILE_TMPDIR/corpus"
-    export FIT_FLAGS='--steps 3 --chunk 2 --overlap 0.5'
-    sh "$TOP/pipelines/demo-corpus.sh" "$CORPUS"
-}
+setup_file() { setup_demo_corpus; }
 
+# corpus.mk into OUT=$1, then the other arguments.
 pipe() {
     local out=$1
     shift
-    make --no-print-directory -f "$TOP/pipelines/corpus.mk" CORPUS="$CORPUS" OUT="$out" \
-        FIT_FLAGS="$FIT_FLAGS" "$@"
+    corpus_make OUT="$out" "$@"
 }
 
 # Modification times of the fit files of $1, one "name time" a line.

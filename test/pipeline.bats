@@ -7,16 +7,12 @@ load helpers
 bats_require_minimum_version 1.5.0
 
 setup_file() {
-    export CORPUS="$BATS_FILE_TMPDIR/corpus" OUT="$BATS_FILE_TMPDIR/run"
-    export FIT_FLAGS='--steps 3 --chunk 2 --overlap 0.5'
-    sh "$TOP/pipelines/demo-corpus.sh" "$CORPUS"
+    export OUT="$BATS_FILE_TMPDIR/run"
+    setup_demo_corpus
 }
 
 # The pipeline on $CORPUS into $OUT (override either in the environment).
-pipe() {
-    make --no-print-directory -f "$TOP/pipelines/corpus.mk" CORPUS="$CORPUS" OUT="$OUT" \
-        FIT_FLAGS="$FIT_FLAGS" "$@"
-}
+pipe() { corpus_make OUT="$OUT" "$@"; }
 
 # Modification times (ns) of the fit files, one "name time" a line.
 fit_times() { (cd "$OUT/fits" && stat -c '%n %y' *.json); }

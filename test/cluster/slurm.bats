@@ -9,18 +9,15 @@ bats_require_minimum_version 1.5.0
 
 setup_file() {
     [ -n "${SLURM_CONF:-}" ] || skip "no Slurm: run by make check-cluster"
-    export CORPUS="$BATS_FILE_TMPDIR/corpus"
-    # both routes: one thread a fit, so that their fits are the same (seed 0)
-    export FIT_FLAGS='--steps 3 --chunk 2 --overlap 0.5'
-    sh "$TOP/pipelines/demo-corpus.sh" "$CORPUS"
+    setup_demo_corpus
 }
 
-# corpus.mk on $CORPUS into OUT=$1, then the other arguments.
+# corpus.mk on $CORPUS into OUT=$1, then the other arguments; both routes run one thread
+# a fit, so that their fits are the same (seed 0).
 pipe() {
     local out=$1
     shift
-    make --no-print-directory -f "$TOP/pipelines/corpus.mk" CORPUS="$CORPUS" OUT="$out" \
-        FIT_FLAGS="$FIT_FLAGS" FIT_THREADS=1 "$@"
+    corpus_make OUT="$out" FIT_THREADS=1 "$@"
 }
 
 # Waits until no job of the run in folder $1 is queued or running (at most $2 s).
