@@ -256,16 +256,19 @@ static void fx_add(vx_fx *to, const vx_fx *from)
 }
 
 /* Forward of one chunk from its EQ output c (the compressor's output replaces it):
- * compressor, response (C: keep c's spectrum for the backward pass, or NULL), target,
- * loss partial sums. */
-static int chunk_forward(vx_fit *f, lane *l, const vx_fx *fx, float *c, size_t chunk, vx_cpx *C)
+ * compressor, response, target, loss. With item, its loss sums alone go there; without,
+ * the loss keeps what its backward needs and C the spectrum of c. */
+static int chunk_forward(vx_fit *f, lane *l, const vx_fx *fx, float *c, size_t chunk,
+                         vx_loss_item *item)
 {
     if (vx_comp_forward(l->comp, fx, c, c, f->T, NULL))
         return -1;
-    vx_response_apply(f->resp, l->work, c, f->T, C, l->yl, l->yr);
+    vx_response_apply(f->resp, l->work, c, f->T, item ? NULL : l->C, l->yl, l->yr);
     size_t s = f->start[chunk] + f->O;
     vx_loss_target_set(l->target, f->wet_l + s, f->wet_r + s);
-    return vx_loss_forward(l->loss, l->target, l->yl + f->O, l->yr + f->O);
+    const float *pl = l->yl + f->O, *pr = l->yr + f->O;
+    return item ? vx_loss_forward_sums(l->loss, l->target, pl, pr, item)
+                : vx_loss_forward(l->loss, l->target, pl, pr);
 }
 
 /* Backward of the chunk the lane's last forward ran, down to dL/d(its EQ output) in gc:
@@ -280,8 +283,9 @@ static int chunk_backward(vx_fit *f, lane *l, const vx_loss_batch *b, float *gc)
 }
 
 /* One pass of a step over chunks [g, g + k) of the batch (which: as vx_fit_evaluate),
- * GROUP at most: with b NULL the forwards alone, keeping each chunk's loss sums in
- * f->items; with b, each chunk's forward and backward, adding to the lane's gradients. */
+ * GROUP at most: with b NULL the forwards alone, for each chunk's loss sums in f->items
+ * (the loss keeps nothing for a backward: the cheaper forward); with b, each chunk's
+ * forward and backward, adding to the lane's gradients. */
 static int group_pass(vx_fit *f, lane *l, const vx_fx *fx, const size_t *which, size_t g, size_t k,
                       const vx_loss_batch *b)
 {
@@ -294,10 +298,8 @@ static int group_pass(vx_fit *f, lane *l, const vx_fx *fx, const size_t *which, 
     }
     int bad = vx_peq_forward4(l->eq, fx->peq, x, c, f->T, NULL);
     for (size_t j = 0; j < k; j++) {
-        bad |= chunk_forward(f, l, fx, l->c[j], which ? which[g + j] : g + j, b ? l->C : NULL);
-        if (!b)
-            bad |= vx_loss_item_get(l->loss, &f->items[g + j]);
-        else
+        bad |= chunk_forward(f, l, fx, l->c[j], which ? which[g + j] : g + j, b ? NULL : &f->items[g + j]);
+        if (b)
             bad |= chunk_backward(f, l, b, l->c[j]);
     }
     if (!b)
@@ -331,7 +333,7 @@ static int single_chunk(vx_fit *f, const vx_fx *fx, size_t chunk, vx_loss_batch 
 {
     lane *l = &f->lanes[0];
     if (vx_peq_forward(l->eq, fx->peq, f->dry + f->start[chunk], l->c[0], f->T, NULL) ||
-        chunk_forward(f, l, fx, l->c[0], chunk, l->C) || vx_loss_item_get(l->loss, &f->items[0]))
+        chunk_forward(f, l, fx, l->c[0], chunk, NULL) || vx_loss_item_get(l->loss, &f->items[0]))
         return -1;
     vx_loss_combine_items(f->L, f->items, 1, b);
     if (chunk_backward(f, l, b, l->c[0]))

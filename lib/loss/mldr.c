@@ -108,11 +108,11 @@ VX_SIMD_CLONES static double block_forward(float *as, float *al, const float *qy
     return acc;
 }
 
-double vx_ldr_forward_backward(const vx_ldr pairs[VX_LDR_PAIRS], vx_ldr_mix m, const float *l,
-                               const float *r, const float *qy, size_t len, float *gx,
-                               float *work)
+/* The sum of vx_ldr_forward_backward, leaving in env[] the sources of its adjoint
+ * recursions. */
+static double forward(const vx_ldr pairs[VX_LDR_PAIRS], vx_ldr_mix m, const float *l,
+                      const float *r, const float *qy, size_t len, float *const env[CHAINS])
 {
-    float *const env[CHAINS] = {work, work + len, work + 2 * len, work + 3 * len};
     envelopes(pairs, m, l, r, len, env);
     double sum = 0;
     for (int i = 0; i < VX_LDR_PAIRS; i++) {
@@ -123,6 +123,22 @@ double vx_ldr_forward_backward(const vx_ldr pairs[VX_LDR_PAIRS], vx_ldr_mix m, c
                                  qy + i * len + n0, n);
         }
     }
+    return sum;
+}
+
+double vx_ldr_forward(const vx_ldr pairs[VX_LDR_PAIRS], vx_ldr_mix m, const float *l,
+                      const float *r, const float *qy, size_t len, float *work)
+{
+    float *const env[CHAINS] = {work, work + len, work + 2 * len, work + 3 * len};
+    return forward(pairs, m, l, r, qy, len, env);
+}
+
+double vx_ldr_forward_backward(const vx_ldr pairs[VX_LDR_PAIRS], vx_ldr_mix m, const float *l,
+                               const float *r, const float *qy, size_t len, float *gx,
+                               float *work)
+{
+    float *const env[CHAINS] = {work, work + len, work + 2 * len, work + 3 * len};
+    double sum = forward(pairs, m, l, r, qy, len, env);
     /* adjoint recursions backwards in time: lambda[n] = src[n] + f lambda[n+1], and
      * dL/dp[n] = sum over the envelopes of c lambda[n] */
     double c[CHAINS], f[CHAINS], lam[CHAINS] = {0};

@@ -281,10 +281,12 @@ void vx_mrstft_forward(const vx_mrstft *m, const float *xl, const float *xr, con
 #pragma omp parallel for schedule(dynamic)
         for (size_t lane = 0; lane < NLANES; lane++) {
             _Alignas(ALIGN) float buf[VX_MRSTFT_MAXN];
+            _Alignas(ALIGN) vx_cpx fl[MAXBINS], fr[MAXBINS]; /* without a store */
             size_t f0, f1;
             lane_frames(q->frames, lane, &f0, &f1);
             for (size_t f = f0; f < f1; f++) {
-                vx_cpx *zl = store + q->store_off + 2 * f * q->stride, *zr = zl + q->stride;
+                vx_cpx *zl = store ? store + q->store_off + 2 * f * q->stride : fl;
+                vx_cpx *zr = store ? zl + q->stride : fr;
                 frame_fft(q, xl, m->len, f, buf, zl);
                 frame_fft(q, xr, m->len, f, buf, zr);
                 frame_sums(q->bins, zl, zr, cache + q->cache_off + f * ROWS * q->bins, num[lane],

@@ -57,7 +57,8 @@ void vx_mrstft_target(const vx_mrstft *m, const float *yl, const float *yr, floa
 
 /* Prediction side: STFTs of xl, xr into store (kept for the backward pass) and s->num,
  * s->lm against a cache made by vx_mrstft_target. s->den is left alone. The store should
- * come from vx_fft_alloc: aligned spectra get the SIMD transforms. */
+ * come from vx_fft_alloc: aligned spectra get the SIMD transforms. With store NULL: the
+ * sums alone (the same values), without writing the spectra (30 MB for a 7 s item). */
 void vx_mrstft_forward(const vx_mrstft *m, const float *xl, const float *xr, const float *cache,
                        vx_cpx *store, vx_mrstft_sums *s);
 

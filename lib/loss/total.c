@@ -167,32 +167,54 @@ void vx_loss_work_free(vx_loss_work *w)
     free(w);
 }
 
-int vx_loss_forward(vx_loss_work *w, const vx_loss_target *t, const float *pl, const float *pr)
+/* The forward pass into w: with keep set, the prediction spectra and level-difference
+ * gradients a backward pass needs; without, the sums alone. */
+static void forward(vx_loss_work *w, const vx_loss_target *t, const float *pl, const float *pr,
+                    int keep)
 {
     const vx_loss *L = w->loss;
-    if (t->loss != L)
-        return -1;
     size_t len = L->len, np = VX_LDR_PAIRS;
     float *awl = w->scratch, *awr = w->scratch + len;
     vx_aweight_apply(L->taps, pl, awl, len);
     vx_aweight_apply(L->taps, pr, awr, len);
-    vx_mrstft_forward(L->stft, awl, awr, t->cache, w->store, &w->sums);
+    vx_mrstft_forward(L->stft, awl, awr, t->cache, keep ? w->store : NULL, &w->sums);
 
     /* level differences, one row per task and a slot of the scratch per thread (the
      * A-weighted signals are no longer needed) */
     double row_sum[VX_LDR_ROWS];
-    memset(w->ldr_grad, 0, VX_LDR_ROWS * len * sizeof *w->ldr_grad);
+    if (keep)
+        memset(w->ldr_grad, 0, VX_LDR_ROWS * len * sizeof *w->ldr_grad);
 #pragma omp parallel for schedule(static) num_threads(L->slots)
     for (int row = 0; row < VX_LDR_ROWS; row++) {
         float *work = w->scratch + (size_t)omp_get_thread_num() * 2 * np * len;
-        row_sum[row] = vx_ldr_forward_backward(L->ldr, vx_ldr_row_mix(row), pl, pr,
-                                               t->q + row * np * len, len,
-                                               w->ldr_grad + row * len, work);
+        const float *q = t->q + row * np * len;
+        vx_ldr_mix m = vx_ldr_row_mix(row);
+        row_sum[row] = keep ? vx_ldr_forward_backward(L->ldr, m, pl, pr, q, len, w->ldr_grad + row * len, work)
+                            : vx_ldr_forward(L->ldr, m, pl, pr, q, len, work);
     }
     w->ldr_sum[0] = w->ldr_sum[1] = 0;
     for (int row = 0; row < VX_LDR_ROWS; row++)
         w->ldr_sum[ldr_term(row)] += row_sum[row];
+}
+
+int vx_loss_forward(vx_loss_work *w, const vx_loss_target *t, const float *pl, const float *pr)
+{
+    if (t->loss != w->loss)
+        return -1;
+    forward(w, t, pl, pr, 1);
     w->target = t;
+    return 0;
+}
+
+int vx_loss_forward_sums(vx_loss_work *w, const vx_loss_target *t, const float *pl,
+                         const float *pr, vx_loss_item *item)
+{
+    if (t->loss != w->loss)
+        return -1;
+    forward(w, t, pl, pr, 0);
+    w->target = t;
+    vx_loss_item_get(w, item);
+    w->target = NULL; /* nothing is kept for a backward pass */
     return 0;
 }
 

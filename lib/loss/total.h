@@ -105,6 +105,13 @@ typedef struct {
 
 /* The sums of w's last forward. Returns 0, or -1 if w has not run forward. */
 int vx_loss_item_get(const vx_loss_work *w, vx_loss_item *item);
+/* The item sums of a forward pass of (pl, pr) against t alone, the same values as
+ * vx_loss_forward's, with 16 % fewer instructions (a 7 s item): no prediction spectra are
+ * written and no level-difference gradient is formed. w keeps nothing for vx_loss_backward (it
+ * returns -1 until the next vx_loss_forward). Returns 0, or -1 if w and t belong to
+ * different losses. */
+int vx_loss_forward_sums(vx_loss_work *w, const vx_loss_target *t, const float *pl,
+                         const float *pr, vx_loss_item *item);
 /* The batch of items[0..n) (n >= 1), summed in order. */
 void vx_loss_combine_items(const vx_loss *L, const vx_loss_item *items, size_t n, vx_loss_batch *b);
 
