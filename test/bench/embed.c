@@ -9,30 +9,15 @@
 #include <time.h>
 
 #include "dsp/fft.h"
+#include "timing.h"
 #include "io/audio.h"
 #include "style/embed.h"
 
 #define LEN 485100
 #define RUNS 9
 
-static double ms(clockid_t clock)
-{
-    struct timespec ts;
-    clock_gettime(clock, &ts);
-    return 1e3 * (double)ts.tv_sec + 1e-6 * (double)ts.tv_nsec;
-}
 
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp);
-    return v[n / 2];
-}
 
 int main(void)
 {
@@ -63,18 +48,18 @@ int main(void)
             omp_set_num_threads(nt);
             double fwd[RUNS], both[RUNS], cpu[RUNS];
             for (int i = -1; i < RUNS; i++) {
-                double t0 = ms(CLOCK_MONOTONIC), c0 = ms(CLOCK_PROCESS_CPUTIME_ID);
+                double t0 = 1e3 * bench_seconds(CLOCK_MONOTONIC), c0 = 1e3 * bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
                 vx_embed_ms(em, es, mid, side, emb_m, emb_s, &e);
-                double t1 = ms(CLOCK_MONOTONIC);
+                double t1 = 1e3 * bench_seconds(CLOCK_MONOTONIC);
                 memset(g_mid, 0, 2 * LEN * sizeof *g_mid);
                 vx_embed_ms_backward(em, es, eg, eg, g_mid, g_side, &e);
-                double t2 = ms(CLOCK_MONOTONIC), c2 = ms(CLOCK_PROCESS_CPUTIME_ID);
+                double t2 = 1e3 * bench_seconds(CLOCK_MONOTONIC), c2 = 1e3 * bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
                 if (i >= 0)
                     fwd[i] = (t1 - t0) / 2, both[i] = (t2 - t0) / 2, cpu[i] = (c2 - c0) / 2;
             }
             printf("    %-4s %d thread%s: forward %6.1f ms, forward + backward %6.1f ms (CPU %6.1f ms)\n",
-                   vx_encoder_name(enc), nt, nt > 1 ? "s" : " ", median(fwd, RUNS), median(both, RUNS),
-                   median(cpu, RUNS));
+                   vx_encoder_name(enc), nt, nt > 1 ? "s" : " ", bench_median(fwd, RUNS), bench_median(both, RUNS),
+                   bench_median(cpu, RUNS));
         }
         vx_embedder_free(em), vx_embedder_free(es);
     }

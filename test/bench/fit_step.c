@@ -10,6 +10,7 @@
 
 #include "chain.h"
 #include "dsp/fft.h"
+#include "timing.h"
 #include "fit.h"
 #include "io/audio.h"
 #include "preset.h"
@@ -17,18 +18,7 @@
 #define STEPS 5
 #define LONG_S 240 /* seconds of the long pair */
 
-static double clock_s(clockid_t which)
-{
-    struct timespec ts;
-    clock_gettime(which, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* Median wall and CPU seconds per step over STEPS steps after one warm-up step. */
 static void seconds_per_step(const float *dry, const float *wl, const float *wr, size_t n,
@@ -47,16 +37,14 @@ static void seconds_per_step(const float *dry, const float *wl, const float *wr,
     vx_fit_progress p;
     vx_fit_step(f, &p, &e);
     for (int i = 0; i < STEPS; i++) {
-        double w0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+        double w0 = bench_seconds(CLOCK_MONOTONIC), c0 = bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
         vx_fit_step(f, &p, &e);
-        w[i] = clock_s(CLOCK_MONOTONIC) - w0;
-        c[i] = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
+        w[i] = bench_seconds(CLOCK_MONOTONIC) - w0;
+        c[i] = bench_seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
     }
     printf("    (%zu chunks, loss %.4f after %d steps)\n", vx_fit_chunks_active(f), p.loss, STEPS + 1);
     vx_fit_free(f);
-    qsort(w, STEPS, sizeof *w, cmp);
-    qsort(c, STEPS, sizeof *c, cmp);
-    *wall = w[STEPS / 2], *cpu = c[STEPS / 2];
+    *wall = bench_median(w, STEPS), *cpu = bench_median(c, STEPS);
 }
 
 int main(void)

@@ -8,30 +8,15 @@
 #include <time.h>
 
 #include "dsp/fft.h"
+#include "timing.h"
 #include "io/audio.h"
 #include "loss/total.h"
 
 #define LEN 308700
 #define RUNS 9
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return 1e3 * (double)ts.tv_sec + 1e-6 * (double)ts.tv_nsec;
-}
 
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp);
-    return v[n / 2];
-}
 
 /* The first LEN frames of a stereo fixture as two planar channels. */
 static void load(const char *path, float *l, float *r)
@@ -64,22 +49,22 @@ int main(void)
     double target_ms[RUNS], step_ms[RUNS];
     vx_loss_batch b;
     for (int i = -1; i < RUNS; i++) { /* i = -1: warm-up (FFT plans, first touch) */
-        double t0 = now_ms();
+        double t0 = 1e3 * bench_seconds(CLOCK_MONOTONIC);
         vx_loss_target *t = vx_loss_target_create(L, yl, yr);
-        double t1 = now_ms();
+        double t1 = 1e3 * bench_seconds(CLOCK_MONOTONIC);
         if (!t || vx_loss_forward(w, t, pl, pr) || vx_loss_combine(L, &w, 1, &b) ||
             vx_loss_backward(w, &b, gl, gr))
             return 1;
-        double t2 = now_ms();
+        double t2 = 1e3 * bench_seconds(CLOCK_MONOTONIC);
         if (i >= 0)
             target_ms[i] = t1 - t0, step_ms[i] = t2 - t1;
         vx_loss_target_free(t);
     }
     printf("  loss, one 7 s stereo chunk (%d samples), %s, %d threads (median of %d):\n", LEN,
            vx_fft_backend(), omp_get_max_threads(), RUNS);
-    printf("    forward + combine + backward: %7.1f ms   (total %.4f)\n", median(step_ms, RUNS),
+    printf("    forward + combine + backward: %7.1f ms   (total %.4f)\n", bench_median(step_ms, RUNS),
            b.parts.total);
-    printf("    target set-up (once a chunk): %7.1f ms\n", median(target_ms, RUNS));
+    printf("    target set-up (once a chunk): %7.1f ms\n", bench_median(target_ms, RUNS));
     vx_loss_work_free(w);
     vx_loss_free(L);
     free(buf);

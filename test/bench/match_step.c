@@ -9,6 +9,7 @@
 
 #include "chain.h"
 #include "dsp/fft.h"
+#include "timing.h"
 #include "io/audio.h"
 #include "preset.h"
 #include "stats/gauss.h"
@@ -18,18 +19,7 @@
 #define REPS 5
 #define LEN 485100
 
-static double clock_s(clockid_t id)
-{
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static void die(const vx_err *e)
 {
@@ -60,15 +50,13 @@ static double seconds_per_step(vx_encoder enc, const float *dry, const float *wl
     if (vx_objective_evaluate(o, g->mean, w, batch, 1, &ev, &e))
         die(&e);
     for (int i = 0; i < REPS; i++) {
-        double t0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+        double t0 = bench_seconds(CLOCK_MONOTONIC), c0 = bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
         vx_objective_evaluate(o, g->mean, w, batch, 1, &ev, &e);
-        t[i] = clock_s(CLOCK_MONOTONIC) - t0, c[i] = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
+        t[i] = bench_seconds(CLOCK_MONOTONIC) - t0, c[i] = bench_seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
     }
     vx_objective_free(o);
-    qsort(t, REPS, sizeof *t, cmp);
-    qsort(c, REPS, sizeof *c, cmp);
-    *cpu = c[REPS / 2];
-    return t[REPS / 2];
+    *cpu = bench_median(c, REPS);
+    return bench_median(t, REPS);
 }
 
 int main(void)
