@@ -10,6 +10,7 @@
 
 #include "chain.h"
 #include "dsp/fft.h"
+#include "looped_pair.h"
 #include "timing.h"
 #include "fit.h"
 #include "io/audio.h"
@@ -50,26 +51,13 @@ static void seconds_per_step(const float *dry, const float *wl, const float *wr,
 int main(void)
 {
     vx_err e;
-    vx_audio in;
-    double raw[VX_NRAW];
-    if (vx_audio_read("test/fixtures/input_14s.wav", NULL, 44100, &in, &e) ||
-        vx_preset_load("presets/medleydb.ndjson", "5", 0, raw, NULL, &e)) {
-        fprintf(stderr, "fit_step: %s\n", e.msg);
-        return 1;
-    }
     size_t n = LONG_S * 44100;
-    float *dry = malloc(n * sizeof *dry), *y = malloc(2 * n * sizeof *y);
-    float *wl = malloc(n * sizeof *wl), *wr = malloc(n * sizeof *wr);
-    for (size_t t = 0; t < n; t++)
-        dry[t] = in.data[t % in.frames];
-    vx_fx fx;
-    vx_params_to_fx(raw, 0, &fx);
-    if (vx_chain_render(&fx, dry, n, y, &e)) {
+    bench_pair pair;
+    if (bench_looped_pair(n, &pair, &e)) {
         fprintf(stderr, "fit_step: %s\n", e.msg);
         return 1;
     }
-    for (size_t t = 0; t < n; t++)
-        wl[t] = y[2 * t], wr[t] = y[2 * t + 1];
+    const float *dry = pair.dry, *wl = pair.wl, *wr = pair.wr;
     printf("  vx-fit step (%s, %d threads): wall and CPU seconds per step\n", vx_fft_backend(),
            omp_get_max_threads());
     const struct {
@@ -84,7 +72,6 @@ int main(void)
             printf(": a default fit (2000 steps) takes %.0f min", 2000 * wall / 60);
         printf("\n");
     }
-    free(dry), free(y), free(wl), free(wr);
-    vx_audio_free(&in);
+    bench_pair_free(&pair);
     return 0;
 }

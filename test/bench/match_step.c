@@ -9,6 +9,7 @@
 
 #include "chain.h"
 #include "dsp/fft.h"
+#include "looped_pair.h"
 #include "timing.h"
 #include "io/audio.h"
 #include "preset.h"
@@ -62,23 +63,11 @@ static double seconds_per_step(vx_encoder enc, const float *dry, const float *wl
 int main(void)
 {
     vx_err e;
-    vx_audio in;
-    double raw[VX_NRAW];
     vx_gauss *g = vx_gauss_load("presets/internal-gaussian.json", &e);
-    if (!g || vx_audio_read("test/fixtures/input_14s.wav", NULL, 44100, &in, &e) ||
-        vx_preset_load("presets/medleydb.ndjson", "5", 0, raw, NULL, &e))
+    bench_pair pair;
+    if (!g || bench_looped_pair(22 * LEN, &pair, &e)) /* 4 min 2 s: 22 chunks */
         die(&e);
-    size_t n = 22 * LEN; /* 4 min 2 s: 22 chunks */
-    float *dry = malloc(n * sizeof *dry), *y = malloc(2 * n * sizeof *y);
-    float *wl = malloc(n * sizeof *wl), *wr = malloc(n * sizeof *wr);
-    for (size_t t = 0; t < n; t++)
-        dry[t] = in.data[t % in.frames];
-    vx_fx fx;
-    vx_params_to_fx(raw, 0, &fx);
-    if (vx_chain_render(&fx, dry, n, y, &e))
-        die(&e);
-    for (size_t t = 0; t < n; t++)
-        wl[t] = y[2 * t], wr[t] = y[2 * t + 1];
+    const float *dry = pair.dry, *wl = pair.wl, *wr = pair.wr;
     printf("  vx-match step (%s)\n", vx_fft_backend());
     for (int k = 0; k < 2; k++) {
         vx_encoder enc = k ? VX_ENCODER_MIR : VX_ENCODER_MFCC;
@@ -91,5 +80,6 @@ int main(void)
                vx_encoder_name(enc), one, c1, vx_encoder_name(enc), song, c2, song * 1000 / 60);
     }
     vx_gauss_free(g);
+    bench_pair_free(&pair);
     return 0;
 }
