@@ -35,7 +35,7 @@ LIBVX    = $(BUILD)/libvx.a
 
 DEBIAN_PKGS = build-essential pkg-config libsndfile1-dev libkissfft-dev libcjson-dev \
 	liblapacke-dev liblapack-dev libfftw3-dev liblbfgs-dev libyaml-dev libsoxr-dev jq bats bats-assert \
-	bats-support sox clang libclang-rt-14-dev gnuplot-nox libxml2-utils time libopenblas0-pthread
+	bats-support sox clang libclang-rt-14-dev gnuplot-nox libxml2-utils time parallel libopenblas0-pthread
 # `make check-cluster` only (a one-node Slurm of its own): not installed by a plain make deps.
 CLUSTER_PKGS = slurm-wlm munge
 
@@ -54,7 +54,7 @@ LAPACK_PKGS_blis      = libblis4-pthread
 LAPACK_PKGS_reflapack = liblapack3 libblas3
 LAPACK_PROVIDERS = reflapack openblas blis
 
-.PHONY: all deps check check-build check-cluster check-openblas check-blis check-reflapack sanitize bench demo figures \
+.PHONY: all deps check check-build test-programs check-cluster check-openblas check-blis check-reflapack sanitize bench demo figures \
 	install clean presets bin-links fuzz
 all: $(TOOLS) bin-links
 
@@ -95,23 +95,29 @@ deps:
 		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# The whole suite on both FFT backends (C unit tests, the FFTW build's again under each
-# other BLAS/LAPACK provider installed, then bats), each with its summary line; last, the
-# total of the two.
+# The whole suite on both FFT backends side by side (C unit tests, the FFTW build's again
+# under each other BLAS/LAPACK provider installed, then bats): most tests run one thread,
+# so the two suites share the cores. The FFTW suite prints as it runs, the KissFFT suite
+# after it; each ends with its summary line, and last comes the total of the two.
 check: deps
-	@$(MAKE) --no-print-directory all
-	@log=$$(mktemp); \
+	@$(MAKE) --no-print-directory -j2 all test-programs && \
+		$(MAKE) --no-print-directory -j2 FFT=kiss test-programs
+	@log=$$(mktemp); kiss=$$(mktemp); \
+	$(MAKE) --no-print-directory check-build FFT=kiss >$$kiss 2>&1 & \
 	VX_LAPACK_ALSO="$(foreach p,$(LAPACK_PROVIDERS),$(p)=$(LAPACK_DIRS_$(p)))" \
 		$(MAKE) --no-print-directory check-build FFT=fftw | tee $$log; \
-	$(MAKE) --no-print-directory check-build FFT=kiss | tee -a $$log; \
+	wait; cat $$kiss | tee -a $$log; \
 	grep -E '^build/[a-z]+: [0-9]+ passed, [0-9]+ failed$$' $$log | \
 	awk '{ p += $$2; f += $$4; n++ } \
 		END { if (n != 2) f++; printf "%d passed, %d failed\n", p, f; exit f != 0 }'; \
-	s=$$?; rm -f $$log; exit $$s
+	s=$$?; rm -f $$log $$kiss; exit $$s
+
+# What the suite runs, on one build: the tools and the unit programs.
+test-programs: $(TOOLS) $(UNITS)
 
 # The suite on one build, $(BUILD).
 check-build:
-	@$(MAKE) --no-print-directory $(TOOLS) $(UNITS)
+	@$(MAKE) --no-print-directory test-programs
 	@BUILD=$(BUILD) sh test/run-all $(UNITS)
 
 # The whole suite under one provider, installed first when missing.
