@@ -66,6 +66,9 @@ ifeq ($(BUILD),build/$(FFT))
 	@for t in $(TOOLS); do ln -sf ../$$t bin/; done
 endif
 
+# Object files are kept (not deleted as intermediates), so a second make links nothing again.
+.SECONDARY:
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
