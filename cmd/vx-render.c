@@ -255,33 +255,36 @@ static void render_whole(const options *o, const vx_fx *fx)
     free(y);
 }
 
-/* Audition: every preset of the set, or those -k lists, each to its own file; one input
- * read, one output buffer, and FFT tables kept from one preset to the next. */
-static void render_each(const options *o)
+/* One preset of an audition: its raw values and the file it renders to. */
+typedef struct {
+    double raw[VX_NRAW];
+    char *path;
+} audition_item;
+
+/* The presets an audition renders, all read and checked (values, -k's indices, file
+ * names) before the first render, so that a bad record or index writes no file at all.
+ * Returns their number; *items is malloc'd. */
+static long audition_items(const options *o, audition_item **items)
 {
     vx_err e;
     vx_audition_pick pick = {.n = 0};
     if (o->pick && vx_audition_pick_parse(o->pick, &pick, &e))
         vx_usage_error(usage, "%s", e.msg);
-    float *x;
-    int source_rate;
-    size_t n = read_mono(o, &x, &source_rate);
-    float *y = malloc(2 * n * sizeof *y);
     vx_ndjson_reader *r = vx_ndjson_open(o->preset, &e);
-    if (!y)
-        vx_die(VX_EXIT_DATA, "%s: out of memory for %zu frames", o->in, n);
     if (!r)
         vx_die_err(&e);
+    audition_item *it = NULL;
+    long i, n = 0, cap = 0;
     cJSON *rec;
     int got;
-    long i, done = 0;
     for (i = 0; (got = vx_ndjson_next(r, &rec, &e)) == 1; i++) {
         if (o->pick && !vx_audition_picked(&pick, i)) {
             cJSON_Delete(rec);
             continue;
         }
-        double raw[VX_NRAW];
-        if (vx_preset_parse(rec, vx_ndjson_where(r), o->preset_flags, raw, &e))
+        if (n == cap && !(it = realloc(it, (size_t)(cap = cap ? 2 * cap : 64) * sizeof *it)))
+            vx_die(VX_EXIT_DATA, "%s: out of memory for %ld presets", o->preset, cap);
+        if (vx_preset_parse(rec, vx_ndjson_where(r), o->preset_flags, it[n].raw, &e))
             vx_die_err(&e);
         const cJSON *track = cJSON_GetObjectItemCaseSensitive(rec, "track");
         if (!cJSON_IsString(track))
@@ -291,20 +294,41 @@ static void render_each(const options *o)
                              sizeof path))
             vx_die(VX_EXIT_DATA, "%s: the file name of preset %ld is too long", o->each, i);
         cJSON_Delete(rec);
-        vx_fx fx;
-        vx_params_to_fx(raw, o->clip_q, &fx);
-        render_to(o, &fx, x, n, y, path, source_rate, VX_IMPULSE_KEEP);
-        done++;
-        if (!o->quiet)
-            vx_progress("%ld presets rendered", done);
+        if (!(it[n++].path = strdup(path)))
+            vx_die(VX_EXIT_DATA, "%s: out of memory", o->preset);
     }
-    vx_progress_done();
     if (got < 0)
         vx_die_err(&e);
     if (o->pick && pick.last >= i)
         vx_die(VX_EXIT_DATA, "%s: no preset at index %ld in the set (%ld presets)", o->preset,
                pick.last, i);
     vx_ndjson_close(r);
+    *items = it;
+    return n;
+}
+
+/* Audition: every preset of the set, or those -k lists, each to its own file; one input
+ * read, one output buffer, and FFT tables kept from one preset to the next. */
+static void render_each(const options *o)
+{
+    audition_item *items;
+    long count = audition_items(o, &items);
+    float *x;
+    int source_rate;
+    size_t n = read_mono(o, &x, &source_rate);
+    float *y = malloc(2 * n * sizeof *y);
+    if (!y)
+        vx_die(VX_EXIT_DATA, "%s: out of memory for %zu frames", o->in, n);
+    for (long i = 0; i < count; i++) {
+        vx_fx fx;
+        vx_params_to_fx(items[i].raw, o->clip_q, &fx);
+        render_to(o, &fx, x, n, y, items[i].path, source_rate, VX_IMPULSE_KEEP);
+        free(items[i].path);
+        if (!o->quiet)
+            vx_progress("%ld presets rendered", i + 1);
+    }
+    vx_progress_done();
+    free(items);
     free(x);
     free(y);
 }

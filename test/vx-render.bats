@@ -369,9 +369,15 @@ refused() {
     run vx-render -s -p "$SET" --each '%d.wav' dry.wav
     assert_failure 2
     head -n 2 "$SET" > two.ndjson
-    run vx-render -q -p two.ndjson -k 1-5 --each '%d.wav' dry.wav
+    run vx-render -q -p two.ndjson -k 1-5 --each 'out%d.wav' dry.wav
     assert_failure 1
     assert_output --partial 'no preset at index 5'
+    # every record and index is checked before the first render: no file of the good ones
+    { cat two.ndjson; echo '{"raw": [1, 2]}'; } > bad-last.ndjson
+    run vx-render -q -p bad-last.ndjson --each 'out%d.wav' dry.wav
+    assert_failure 1
+    run ls out*.wav
+    assert_failure
 }
 
 @test "a truncated file is an error in every format, whole or streamed" {
