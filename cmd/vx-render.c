@@ -239,15 +239,22 @@ static void render_to(const options *o, const vx_fx *fx, const float *x, size_t 
     commit_output(path, w);
 }
 
+/* The whole input as mono in *x and a stereo output buffer of its length in *y; returns
+ * its length in frames. */
+static size_t read_whole(const options *o, float **x, float **y, int *source_rate)
+{
+    size_t n = read_mono(o, x, source_rate);
+    if (!(*y = malloc(2 * n * sizeof **y)))
+        vx_die(VX_EXIT_DATA, "%s: out of memory for %zu frames", o->in, n);
+    return n;
+}
+
 /* Whole-signal render: read all, mixdown, FS chain, write. */
 static void render_whole(const options *o, const vx_fx *fx)
 {
-    float *x;
+    float *x, *y;
     int source_rate;
-    size_t n = read_mono(o, &x, &source_rate);
-    float *y = malloc(2 * n * sizeof *y);
-    if (!y)
-        vx_die(VX_EXIT_DATA, "%s: out of memory for %zu frames", o->in, n);
+    size_t n = read_whole(o, &x, &y, &source_rate);
     if (!o->quiet && n > 30 * VX_FS)
         fprintf(stderr, "%s: rendering %.1f s\n", vx_cli_name(), (double)n / VX_FS);
     render_to(o, fx, x, n, y, o->out, source_rate, VX_IMPULSE_RELEASE);
@@ -313,12 +320,9 @@ static void render_each(const options *o)
 {
     audition_item *items;
     long count = audition_items(o, &items);
-    float *x;
+    float *x, *y;
     int source_rate;
-    size_t n = read_mono(o, &x, &source_rate);
-    float *y = malloc(2 * n * sizeof *y);
-    if (!y)
-        vx_die(VX_EXIT_DATA, "%s: out of memory for %zu frames", o->in, n);
+    size_t n = read_whole(o, &x, &y, &source_rate);
     for (long i = 0; i < count; i++) {
         vx_fx fx;
         vx_params_to_fx(items[i].raw, o->clip_q, &fx);
