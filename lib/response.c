@@ -64,8 +64,9 @@ size_t vx_response_grid(size_t n, size_t from)
      * lags and samples they need, by the same margin). Cutting h_o to n samples would
      * shorten it further (0.84 M instead of 1.02 M points for a 12 s chunk with 5 s of
      * overlap) but takes two more transform pairs per build and per backward: no faster
-     * for a one-chunk step, and more float rounding in the FDN gradients. */
-    return vx_fft_fast_len(n ? n + lh - 1 - from : lh);
+     * for a one-chunk step, and more float rounding in the FDN gradients. The grid's
+     * factors are 2, 3 and 5 only: FFTW transforms them faster at these lengths (fft.h). */
+    return vx_fft_fast_len_235(n ? n + lh - 1 - from : lh);
 }
 
 /* The threads a response's parallel loops use (one scratch pair each). */

@@ -259,26 +259,36 @@ void *vx_fft_alloc(size_t bytes)
     return posix_memalign(&p, 64, bytes ? bytes : 1) ? NULL : p;
 }
 
-size_t vx_fft_fast_len(size_t n)
+/* Smallest even length >= n whose prime factors are all among primes[np]. */
+static size_t smooth_len(size_t n, const size_t *primes, size_t np)
 {
-#ifdef VX_FFT_FFTW
-    static const size_t primes[] = {2, 3, 5, 7};
-#else
-    /* KissFFT has butterflies for 2, 3, 4 and 5 only; a factor 7 takes its generic
-     * O(p^2) pass: 1,016,064 = 2^8 3^4 7^2 points take 12.7 ms, 1,024,000 = 2^13 5^3 8.7 */
-    static const size_t primes[] = {2, 3, 5};
-#endif
     if (n < 2)
         n = 2;
     for (size_t m = n + (n & 1);; m += 2) {
         size_t r = m;
-        for (size_t i = 0; i < sizeof primes / sizeof *primes; i++)
+        for (size_t i = 0; i < np; i++)
             while (r % primes[i] == 0)
                 r /= primes[i];
         if (r == 1)
             return m;
     }
 }
+
+static const size_t primes235[] = {2, 3, 5};
+
+size_t vx_fft_fast_len(size_t n)
+{
+#ifdef VX_FFT_FFTW
+    static const size_t primes2357[] = {2, 3, 5, 7};
+    return smooth_len(n, primes2357, 4);
+#else
+    /* KissFFT has butterflies for 2, 3, 4 and 5 only; a factor 7 takes its generic
+     * O(p^2) pass: 1,016,064 = 2^8 3^4 7^2 points take 12.7 ms, 1,024,000 = 2^13 5^3 8.7 */
+    return smooth_len(n, primes235, 3);
+#endif
+}
+
+size_t vx_fft_fast_len_235(size_t n) { return smooth_len(n, primes235, 3); }
 
 const char *vx_fft_backend(void)
 {

@@ -116,6 +116,7 @@ int main(void)
     CHECK(vx_fft_fast_len(705599) == 708588, "fast length 2^2 3^11 (no 7 for KissFFT)");
 #endif
     CHECK(vx_fft_fast_len(11) == 12, "fast length even");
+    CHECK(vx_fft_fast_len_235(1146598) == 1152000, "fast length 2^10 3^2 5^3 (no 7), either backend");
     free(x), free(h), free(y), free(h2), free(y2), free(ref), free(ref2);
     return vx_test_summary();
 }
