@@ -140,14 +140,9 @@ static void transform(const vx_response *r, float *buf, const float *x, size_t n
     vx_fft_forward(r->plan, buf, out);
 }
 
-/* Inverse transform of X / N into buf (X is overwritten). */
-static void inverse(const vx_response *r, vx_cpx *X, float *buf)
-{
-    const float scale = 1.0f / (float)r->grid;
-    for (size_t k = 0; k < r->bins; k++)
-        X[k].re *= scale, X[k].im *= scale;
-    vx_fft_inverse(r->plan, X, buf);
-}
+/* 1/N, the normalisation of the unnormalised inverse FFT: folded into the loop that forms
+ * each spectrum before its inverse transform, not a pass of its own. */
+static float inverse_scale(const vx_response *r) { return 1.0f / (float)r->grid; }
 
 /* The build with the delay's pulse (its backward: through the surrogate, or the sinc). */
 static int build(vx_response *r, const vx_fx *fx, double eta, vx_delay_pulse pulse, vx_err *e)
@@ -201,8 +196,10 @@ void vx_response_impulse(vx_response *r, float *h_left, float *h_right)
 #pragma omp parallel for num_threads(r->threads)
     for (int o = 0; o < 2; o++) {
         int t = omp_get_thread_num();
-        memcpy(r->spec[t], r->H[o], r->bins * sizeof(vx_cpx));
-        inverse(r, r->spec[t], r->time[t]);
+        const float scale = inverse_scale(r);
+        for (size_t k = 0; k < r->bins; k++)
+            r->spec[t][k] = (vx_cpx){r->H[o][k].re * scale, r->H[o][k].im * scale};
+        vx_fft_inverse(r->plan, r->spec[t], r->time[t]);
         memcpy(h[o], r->time[t], (r->lq + r->lf - 1) * sizeof(float));
     }
 }
@@ -235,17 +232,18 @@ void vx_response_work_free(vx_response_work *w)
     free(w);
 }
 
-/* out = a * b, a * conj(b), or with add set out += ... elementwise over the bins. */
-static void multiply(const vx_cpx *a, const vx_cpx *b, int conj_b, int add, vx_cpx *out, size_t bins)
+/* out = a * b or a * conj(b), with add set out + that, times scale, elementwise over the
+ * bins. */
+static void multiply(const vx_cpx *a, const vx_cpx *b, int conj_b, int add, float scale,
+                     vx_cpx *out, size_t bins)
 {
     float sgn = conj_b ? -1.0f : 1.0f;
     for (size_t k = 0; k < bins; k++) {
         float bre = b[k].re, bim = sgn * b[k].im;
         float re = a[k].re * bre - a[k].im * bim, im = a[k].re * bim + a[k].im * bre;
         if (add)
-            out[k].re += re, out[k].im += im;
-        else
-            out[k] = (vx_cpx){re, im};
+            re += out[k].re, im += out[k].im;
+        out[k] = (vx_cpx){re * scale, im * scale};
     }
 }
 
@@ -256,8 +254,8 @@ void vx_response_apply(const vx_response *r, vx_response_work *w, const float *c
     transform(r, w->time[0], c, n, X);
 #pragma omp parallel for
     for (int o = 0; o < 2; o++) {
-        multiply(X, r->H[o], 0, 0, w->spec[o], r->bins);
-        inverse(r, w->spec[o], w->time[o]);
+        multiply(X, r->H[o], 0, 0, inverse_scale(r), w->spec[o], r->bins);
+        vx_fft_inverse(r->plan, w->spec[o], w->time[o]);
         memset(w->time[o], 0, r->from * sizeof(float)); /* wrapped around: not outputs */
         if (yr)
             memcpy(o ? yr : yl, w->time[o], n * sizeof(float));
@@ -275,31 +273,20 @@ void vx_response_apply_backward(const vx_response *r, vx_response_work *w, const
 #pragma omp parallel for
     for (int o = 0; o < 2; o++) {
         transform(r, w->time[o], g[o], n, w->spec[o]);
-        multiply(w->spec[o], C, 1, 1, acc[o], r->bins); /* dh_o = corr(g_o, c) */
+        multiply(w->spec[o], C, 1, 1, 1.0f, acc[o], r->bins); /* dh_o = corr(g_o, c) */
     }
     /* dc = sum_o corr(g_o, h_o) */
-    multiply(w->spec[0], r->H[0], 1, 0, w->spec[2], r->bins);
-    multiply(w->spec[1], r->H[1], 1, 1, w->spec[2], r->bins);
-    inverse(r, w->spec[2], w->time[0]);
+    multiply(w->spec[0], r->H[0], 1, 0, 1.0f, w->spec[2], r->bins);
+    multiply(w->spec[1], r->H[1], 1, 1, inverse_scale(r), w->spec[2], r->bins);
+    vx_fft_inverse(r->plan, w->spec[2], w->time[0]);
     memcpy(gc, w->time[0], n * sizeof(float));
 }
 
-/* sum over the full (Hermitian) spectrum of Re(a conj b), divided by N: the inner product
- * of the two real signals whose spectra are a and b (Parseval). */
-static double inner(const vx_response *r, const vx_cpx *a, const vx_cpx *b, const vx_cpx *b2)
+/* Weight of bin k in a sum over the full (Hermitian) spectrum: the inner product of two
+ * real signals with spectra a and b is sum_k w_k Re(a_k conj b_k) / N (Parseval). */
+static double hermitian_weight(const vx_response *r, size_t k)
 {
-    double s = 0;
-    size_t last = r->bins - 1;
-    for (size_t k = 0; k <= last; k++) {
-        double bre = b[k].re, bim = b[k].im;
-        if (b2) { /* b * b2 */
-            double re = bre * b2[k].re - bim * b2[k].im;
-            bim = bre * b2[k].im + bim * b2[k].re, bre = re;
-        }
-        double v = (double)a[k].re * bre + (double)a[k].im * bim;
-        s += (k == 0 || k == last) ? v : 2 * v;
-    }
-    return s / (double)r->grid;
+    return k == 0 || k == r->bins - 1 ? 1.0 : 2.0;
 }
 
 int vx_response_backward(vx_response *r, vx_cpx *const acc[2], vx_fx *grad, double *g_eta,
@@ -307,23 +294,15 @@ int vx_response_backward(vx_response *r, vx_cpx *const acc[2], vx_fx *grad, doub
 {
     const vx_cpx *G[2] = {acc[0], acc[1]}; /* spectra of dL/dh_o */
     float s = (float)r->send;
+    const float scale = inverse_scale(r);
     /* dry_o multiplies a unit impulse: its gradient is dh_o[0]; the send's is the inner
-     * product of dh_o with f_oi * q_i. These sums run as two more jobs beside the six
-     * transforms, each in a fixed order. */
+     * product sum_o,i <dh_o, f_oi * q_i> = sum_i <Y_i, Q_i> with Y_i = sum_o conj(F_oi) G_o.
+     * The job of q_i, which reads G_o and forms Y_i anyway, sums both (dh_i[0] for dry_i)
+     * in double, each in a fixed order. */
     double gdry[2], gsend[2];
     /* df_oi = dh_o + s corr(dh_o, q_i);  dq_i = dh_i + s sum_o corr(dh_o, f_oi) */
 #pragma omp parallel for schedule(dynamic) num_threads(r->threads)
-    for (int j = 0; j < NJOBS + 2; j++) {
-        if (j >= NJOBS) {
-            int o = j - NJOBS;
-            double sum = 0;
-            size_t last = r->bins - 1;
-            for (size_t k = 0; k <= last; k++)
-                sum += (k == 0 || k == last) ? G[o][k].re : 2.0 * G[o][k].re;
-            gdry[o] = sum / (double)r->grid;
-            gsend[o] = inner(r, G[o], r->F[2 * o], r->Q[0]) + inner(r, G[o], r->F[2 * o + 1], r->Q[1]);
-            continue;
-        }
+    for (int j = 0; j < NJOBS; j++) {
         vx_cpx *X = r->spec[omp_get_thread_num()];
         float *buf = r->time[omp_get_thread_num()];
         if (j < 4) {
@@ -331,22 +310,31 @@ int vx_response_backward(vx_response *r, vx_cpx *const acc[2], vx_fx *grad, doub
             for (size_t k = 0; k < r->bins; k++) {
                 vx_cpx q = r->Q[i][k];
                 float are = 1 + s * q.re, aim = -s * q.im;
-                X[k] = (vx_cpx){G[o][k].re * are - G[o][k].im * aim, G[o][k].re * aim + G[o][k].im * are};
+                X[k] = (vx_cpx){(G[o][k].re * are - G[o][k].im * aim) * scale,
+                                (G[o][k].re * aim + G[o][k].im * are) * scale};
             }
-            inverse(r, X, buf);
+            vx_fft_inverse(r->plan, X, buf);
             memcpy(r->gf[j], buf, r->lf * sizeof(float)); /* the rest stays 0 */
         } else {
             int i = j - 4;
+            double send = 0, dry = 0;
             for (size_t k = 0; k < r->bins; k++) {
                 vx_cpx x = G[i][k];
+                double yre = 0, yim = 0;
                 for (int o = 0; o < 2; o++) {
                     vx_cpx a = G[o][k], f = r->F[2 * o + i][k];
                     x.re += s * (a.re * f.re + a.im * f.im);
                     x.im += s * (a.im * f.re - a.re * f.im);
+                    yre += (double)a.re * f.re + (double)a.im * f.im;
+                    yim += (double)a.im * f.re - (double)a.re * f.im;
                 }
-                X[k] = x;
+                double w = hermitian_weight(r, k);
+                send += w * (yre * r->Q[i][k].re + yim * r->Q[i][k].im);
+                dry += w * G[i][k].re;
+                X[k] = (vx_cpx){x.re * scale, x.im * scale};
             }
-            inverse(r, X, buf);
+            gsend[i] = send / (double)r->grid, gdry[i] = dry / (double)r->grid;
+            vx_fft_inverse(r->plan, X, buf);
             memcpy(r->gq[i], buf, r->lq * sizeof(float));
         }
     }
