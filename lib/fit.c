@@ -7,9 +7,11 @@
  * state at a time (and four chunks' EQ signals: it filters four at a time, one per vector
  * lane, vx_peq_forward4). The loss's spectral convergence is one ratio over the whole
  * batch, so no chunk's backward can start before every chunk's forward is done: a step
- * runs the forwards once for the loss sums alone (a few hundred bytes per chunk), combines
- * them, then runs each chunk's forward again with its backward. Targets are remade when
- * their chunk comes round. */
+ * runs the forwards once for the spectral sums alone (a few hundred bytes per chunk),
+ * combines them into the loss's factors, then runs each chunk's forward again with its
+ * backward, the loss's forward and backward at once (loss/total.h, streaming use: no
+ * target and no spectra are kept). A batch of one chunk runs its forward once and keeps
+ * its state for the backward. */
 #include "fit.h"
 #include "fx/comp.h"
 #include "fx/delay.h"
@@ -40,8 +42,9 @@ typedef struct {
     vx_fx grad;
     vx_peq *eq;              /* four lanes; one when the batch is one chunk (both cores) */
     vx_comp *comp;
-    vx_loss_target *target;
-    vx_loss_work *loss;
+    vx_loss_target *target;  /* a batch of one chunk: its target, remade when the chunk changes */
+    size_t target_chunk;     /* the chunk target holds */
+    vx_loss_work *loss;      /* kept-state work for one chunk, else a streaming work */
     vx_cpx *C;               /* spectrum of the compressor output */
     float *c[GROUP];         /* EQ outputs of a group, then each one's compressor output,
                                 then (no longer needed once transformed) d(loss)/d(EQ output) */
@@ -59,7 +62,8 @@ struct vx_fit {
     vx_loss *L;
     vx_response *resp;
     size_t nslots;              /* most chunks in a batch: min(batch, active) */
-    vx_loss_item *items;        /* loss sums of each chunk of a batch */
+    vx_mrstft_sums *spectral;   /* spectral sums of each chunk of a batch (first pass) */
+    vx_loss_item *items;        /* loss sums of each chunk of a batch (second pass) */
     lane *lanes;
     int nlanes;
     /* optimiser */
@@ -99,7 +103,7 @@ void vx_fit_free(vx_fit *f)
         lane_free(&f->lanes[i]);
     vx_loss_free(f->L);
     vx_response_free(f->resp);
-    free(f->items), free(f->lanes), free(f->start), free(f->losses), free(f->perm);
+    free(f->spectral), free(f->items), free(f->lanes), free(f->start), free(f->losses), free(f->perm);
     free(f);
 }
 
@@ -120,15 +124,21 @@ static int lane_init(lane *l, const vx_fit *f)
     l->eq = single ? vx_peq_create(vx_peq_main_kinds, VX_PEQ_BANDS, T)
                    : vx_peq_create4(vx_peq_main_kinds, VX_PEQ_BANDS, T);
     l->comp = vx_comp_create(T);
-    l->target = vx_loss_target_create(f->L, f->wet_l + f->start[0] + f->O, f->wet_r + f->start[0] + f->O);
-    l->loss = vx_loss_work_create(f->L);
+    if (single) {
+        size_t s = f->start[0] + f->O;
+        ok &= (l->target = vx_loss_target_create(f->L, f->wet_l + s, f->wet_r + s)) != NULL;
+        l->target_chunk = 0;
+        l->loss = vx_loss_work_create(f->L);
+    } else {
+        l->loss = vx_loss_stream_create(f->L);
+    }
     l->C = vx_fft_alloc(bins * sizeof *l->C);
     for (int j = 0; j < (single ? 1 : GROUP); j++)
         ok &= (l->c[j] = malloc(T * sizeof(float))) != NULL;
     l->yl = malloc(T * sizeof *l->yl), l->yr = malloc(T * sizeof *l->yr);
     l->spare = malloc(T * sizeof *l->spare);
     l->zero = calloc(T, sizeof *l->zero);
-    return ok && l->work && l->acc[0] && l->acc[1] && l->eq && l->comp && l->target && l->loss &&
+    return ok && l->work && l->acc[0] && l->acc[1] && l->eq && l->comp && l->loss &&
            l->C && l->yl && l->yr && l->spare && l->zero;
 }
 
@@ -147,11 +157,15 @@ size_t vx_fit_memory(const vx_fit_settings *s, int threads)
         return 0;
     size_t bins = vx_response_grid(T, O) / 2 + 1;
     size_t lane = vx_response_work_bytes(T, O) + 3 * bins * sizeof(vx_cpx) /* acc, C */ +
-                  (VX_PEQ_BANDS + 1) * GROUP * T * sizeof(float) /* the four-lane EQ */ +
-                  COMP_BYTES_PER_SAMPLE * T + vx_loss_target_bytes(L) + vx_loss_work_bytes(L) +
-                  (GROUP + 4) * T * sizeof(float); /* c, yl, yr, spare, zero */
+                  COMP_BYTES_PER_SAMPLE * T + 4 * T * sizeof(float); /* yl, yr, spare, zero */
+    /* a batch of several chunks: a lane a thread, each with the four-lane EQ, its four
+     * signals and a streaming loss; a batch of one chunk: one lane, its EQ one lane, its
+     * target and kept state */
+    size_t eq = (VX_PEQ_BANDS + 1) * T * sizeof(float) + T * sizeof(float);
+    size_t several = (size_t)threads * (lane + GROUP * eq + vx_loss_stream_bytes(L));
+    size_t one = lane + eq + vx_loss_target_bytes(L) + vx_loss_work_bytes(L);
     vx_loss_free(L);
-    return FIT_FIXED_BYTES + vx_response_bytes(T, O, threads) + (size_t)threads * lane;
+    return FIT_FIXED_BYTES + vx_response_bytes(T, O, threads) + (several > one ? several : one);
 }
 
 /* Active chunks: the wet peak after the overlap must be above -60 dB (spec §2.3). */
@@ -205,12 +219,13 @@ vx_fit *vx_fit_create(const float *dry, const float *wet_l, const float *wet_r, 
     f->nslots = f->active < (size_t)set->batch ? f->active : (size_t)set->batch;
     f->L = vx_loss_create(f->T - f->O, NULL);
     f->resp = vx_response_create(f->T, f->O);
+    f->spectral = malloc(f->nslots * sizeof *f->spectral);
     f->items = malloc(f->nslots * sizeof *f->items);
-    f->nlanes = omp_get_max_threads();
+    f->nlanes = f->nslots == 1 ? 1 : omp_get_max_threads(); /* one chunk: its stages use the threads */
     f->lanes = calloc((size_t)f->nlanes, sizeof *f->lanes);
     f->losses = malloc(((size_t)set->steps + 1) * sizeof *f->losses);
     f->perm = malloc(f->active * sizeof *f->perm);
-    if (!f->L || !f->resp || !f->items || !f->lanes || !f->losses || !f->perm) {
+    if (!f->L || !f->resp || !f->spectral || !f->items || !f->lanes || !f->losses || !f->perm) {
         vx_err_set(e, "out of memory");
         goto fail;
     }
@@ -255,37 +270,29 @@ static void fx_add(vx_fx *to, const vx_fx *from)
         a[i] += b[i];
 }
 
-/* Forward of one chunk from its EQ output c (the compressor's output replaces it):
- * compressor, response, target, loss. With item, its loss sums alone go there; without,
- * the loss keeps what its backward needs and C the spectrum of c. */
-static int chunk_forward(vx_fit *f, lane *l, const vx_fx *fx, float *c, size_t chunk,
-                         vx_loss_item *item)
+/* Compressor and response of one chunk from its EQ output c (the compressor's output
+ * replaces it): the rendered chunk in the lane's yl, yr, and with keep, the spectrum of
+ * the compressor's output in C and the compressor's state for the backward. */
+static int chunk_render(vx_fit *f, lane *l, const vx_fx *fx, float *c, int keep)
 {
     if (vx_comp_forward(l->comp, fx, c, c, f->T, NULL))
         return -1;
-    vx_response_apply(f->resp, l->work, c, f->T, item ? NULL : l->C, l->yl, l->yr);
-    size_t s = f->start[chunk] + f->O;
-    vx_loss_target_set(l->target, f->wet_l + s, f->wet_r + s);
-    const float *pl = l->yl + f->O, *pr = l->yr + f->O;
-    return item ? vx_loss_forward_sums(l->loss, l->target, pl, pr, item)
-                : vx_loss_forward(l->loss, l->target, pl, pr);
-}
-
-/* Backward of the chunk the lane's last forward ran, down to dL/d(its EQ output) in gc:
- * loss -> response (into the lane's accumulators) -> compressor. */
-static int chunk_backward(vx_fit *f, lane *l, const vx_loss_batch *b, float *gc)
-{
-    if (vx_loss_backward(l->loss, b, l->yl + f->O, l->yr + f->O))
-        return -1;
-    vx_response_apply_backward(f->resp, l->work, l->C, l->yl, l->yr, f->T, gc, l->acc);
-    vx_comp_backward(l->comp, gc, gc, &l->grad);
+    vx_response_apply(f->resp, l->work, c, f->T, keep ? l->C : NULL, l->yl, l->yr);
     return 0;
 }
 
+/* Backward from d(loss)/d(rendered chunk) in the lane's yl, yr down to d(loss)/d(EQ
+ * output) in gc: response (into the lane's accumulators), then compressor. */
+static void chunk_backward(vx_fit *f, lane *l, float *gc)
+{
+    vx_response_apply_backward(f->resp, l->work, l->C, l->yl, l->yr, f->T, gc, l->acc);
+    vx_comp_backward(l->comp, gc, gc, &l->grad);
+}
+
 /* One pass of a step over chunks [g, g + k) of the batch (which: as vx_fit_evaluate),
- * GROUP at most: with b NULL the forwards alone, for each chunk's loss sums in f->items
- * (the loss keeps nothing for a backward: the cheaper forward); with b, each chunk's
- * forward and backward, adding to the lane's gradients. */
+ * GROUP at most: with b NULL the forwards alone, for each chunk's spectral sums in
+ * f->spectral; with b (the factors those sums gave), each chunk's forward and backward,
+ * its loss sums in f->items and its gradients added to the lane's. */
 static int group_pass(vx_fit *f, lane *l, const vx_fx *fx, const size_t *which, size_t g, size_t k,
                       const vx_loss_batch *b)
 {
@@ -298,9 +305,19 @@ static int group_pass(vx_fit *f, lane *l, const vx_fx *fx, const size_t *which, 
     }
     int bad = vx_peq_forward4(l->eq, fx->peq, x, c, f->T, NULL);
     for (size_t j = 0; j < k; j++) {
-        bad |= chunk_forward(f, l, fx, l->c[j], which ? which[g + j] : g + j, b ? NULL : &f->items[g + j]);
-        if (b)
-            bad |= chunk_backward(f, l, b, l->c[j]);
+        size_t s = f->start[which ? which[g + j] : g + j] + f->O;
+        const float *yl = f->wet_l + s, *yr = f->wet_r + s;
+        float *pl = l->yl + f->O, *pr = l->yr + f->O;
+        if (chunk_render(f, l, fx, l->c[j], b != NULL)) {
+            bad = 1;
+            continue;
+        }
+        if (!b) {
+            vx_loss_spectral_sums(l->loss, pl, pr, yl, yr, &f->spectral[g + j]);
+            continue;
+        }
+        vx_loss_forward_backward(l->loss, b, pl, pr, yl, yr, pl, pr, &f->items[g + j]);
+        chunk_backward(f, l, l->c[j]);
     }
     if (!b)
         return bad;
@@ -332,19 +349,27 @@ static int lane_pass(vx_fit *f, int i, const vx_fx *fx, const size_t *which, siz
 static int single_chunk(vx_fit *f, const vx_fx *fx, size_t chunk, vx_loss_batch *b)
 {
     lane *l = &f->lanes[0];
+    float *pl = l->yl + f->O, *pr = l->yr + f->O;
+    if (chunk != l->target_chunk) {
+        size_t s = f->start[chunk] + f->O;
+        vx_loss_target_set(l->target, f->wet_l + s, f->wet_r + s);
+        l->target_chunk = chunk;
+    }
     if (vx_peq_forward(l->eq, fx->peq, f->dry + f->start[chunk], l->c[0], f->T, NULL) ||
-        chunk_forward(f, l, fx, l->c[0], chunk, NULL) || vx_loss_item_get(l->loss, &f->items[0]))
+        chunk_render(f, l, fx, l->c[0], 1) || vx_loss_forward(l->loss, l->target, pl, pr) ||
+        vx_loss_item_get(l->loss, &f->items[0]))
         return -1;
     vx_loss_combine_items(f->L, f->items, 1, b);
-    if (chunk_backward(f, l, b, l->c[0]))
+    if (vx_loss_backward(l->loss, b, pl, pr))
         return -1;
+    chunk_backward(f, l, l->c[0]);
     vx_peq_backward(l->eq, l->c[0], l->c[0], l->grad.peq);
     return 0;
 }
 
-/* Loss and gradient of a batch of several chunks: the forwards for the loss sums, then
- * forward and backward, each lane's range on one core. The assignment is fixed and the
- * sums run in chunk order, so that the fit repeats exactly for a thread count. */
+/* Loss and gradient of a batch of several chunks: the forwards for the spectral sums,
+ * then forward and backward, each lane's range on one core. The assignment is fixed and
+ * the sums run in chunk order, so that the fit repeats exactly for a thread count. */
 static int several_chunks(vx_fit *f, const vx_fx *fx, const size_t *which, size_t n, vx_loss_batch *b)
 {
     int bad = 0;
@@ -353,11 +378,16 @@ static int several_chunks(vx_fit *f, const vx_fx *fx, const size_t *which, size_
         bad |= lane_pass(f, i, fx, which, n, NULL);
     if (bad)
         return -1;
-    vx_loss_combine_items(f->L, f->items, n, b);
+    vx_loss_factors(f->L, f->spectral, n, b);
 #pragma omp parallel for schedule(static, 1) reduction(| : bad)
     for (int i = 0; i < f->nlanes; i++)
         bad |= lane_pass(f, i, fx, which, n, b);
-    return bad ? -1 : 0;
+    if (bad)
+        return -1;
+    vx_loss_batch all;
+    vx_loss_combine_items(f->L, f->items, n, &all);
+    b->parts = all.parts;
+    return 0;
 }
 
 int vx_fit_evaluate(vx_fit *f, const double *raw, double eta_raw, const size_t *which, size_t n,

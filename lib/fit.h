@@ -45,8 +45,9 @@ vx_fit *vx_fit_create(const float *dry, const float *wet_l, const float *wet_r, 
                       const vx_fit_settings *s, vx_err *e);
 void vx_fit_free(vx_fit *f);
 /* Bytes a fit with settings s and `threads` threads will hold (the pair's audio, which the
- * caller holds, aside): about 240 MB a thread and 70 MB shared for 12 s chunks with 5 s
- * of overlap, whatever the length of the pair. 0 for settings vx_fit_create refuses. */
+ * caller holds, aside): about 165 MB a thread and 150 MB shared for 12 s chunks with 5 s
+ * of overlap (340 MB with one thread, whose batches of one chunk keep their state), whatever
+ * the length of the pair. 0 for settings vx_fit_create refuses. */
 size_t vx_fit_memory(const vx_fit_settings *s, int threads);
 /* Chunks in the pair, and those kept (the ones batches are drawn from). */
 size_t vx_fit_chunks_total(const vx_fit *f);

@@ -9,7 +9,7 @@
 # FIT_FLAGS  extra vx-fit options, e.g. --steps 200 --chunk 6 --overlap 2
 # FIT_THREADS threads per fit (default 1: fits run side by side, one per core: the default
 #            -j is the number of cores). A one-thread fit with 12 s chunks needs about
-#            380 MB plus 1.2 MB per second of the pair, 670 MB for a 4-minute song
+#            340 MB plus 1.2 MB per second of the pair, 620 MB for a 4-minute song
 #            (vx-fit --memory prints it): -jN needs N times that.
 # PAIR_FLAGS, SELECT_FLAGS, GAUSS_FLAGS, PCA_FLAGS, LOSS_FLAGS: extra options of the others
 # DATASET    dataset name written into the presets (default: the corpus folder's name)

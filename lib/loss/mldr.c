@@ -126,13 +126,6 @@ static double forward(const vx_ldr pairs[VX_LDR_PAIRS], vx_ldr_mix m, const floa
     return sum;
 }
 
-double vx_ldr_forward(const vx_ldr pairs[VX_LDR_PAIRS], vx_ldr_mix m, const float *l,
-                      const float *r, const float *qy, size_t len, float *work)
-{
-    float *const env[CHAINS] = {work, work + len, work + 2 * len, work + 3 * len};
-    return forward(pairs, m, l, r, qy, len, env);
-}
-
 double vx_ldr_forward_backward(const vx_ldr pairs[VX_LDR_PAIRS], vx_ldr_mix m, const float *l,
                                const float *r, const float *qy, size_t len, float *gx,
                                float *work)

@@ -41,10 +41,6 @@ double vx_ldr_forward_backward(const vx_ldr pairs[VX_LDR_PAIRS], vx_ldr_mix m, c
                                const float *r, const float *qy, size_t len, float *gx,
                                float *work);
 
-/* The sum of vx_ldr_forward_backward alone (the same value, bit for bit), without the
- * gradient's backward recursions. work: 4 len floats. */
-double vx_ldr_forward(const vx_ldr pairs[VX_LDR_PAIRS], vx_ldr_mix m, const float *l,
-                      const float *r, const float *qy, size_t len, float *work);
 /* sum_n |d_x[n] - d_y[n]| of one pair between row m of (xl, xr) and of (yl, yr), without
  * caches, in O(shift) memory (evaluation of whole tracks). NaN if memory runs out. */
 double vx_ldr_compare(const vx_ldr *p, vx_ldr_mix m, const float *xl, const float *xr,

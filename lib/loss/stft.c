@@ -145,9 +145,10 @@ static inline float magnitude(float p)
     return pf * vx_rsqrtf(pf);
 }
 
-/* Target magnitudes of one frame into y (ROWS x bins) and their sums of squares. */
+/* Target magnitudes of one frame into y (ROWS x bins) and their sums of squares into
+ * den (the frame's part of each group's sum). */
 VX_SIMD_CLONES static void frame_target(size_t nb, const vx_cpx *zl, const vx_cpx *zr, float *y,
-                                        double den[3])
+                                        float den[3])
 {
     float d0 = 0, d1 = 0, d2 = 0;
 #pragma omp simd reduction(+ : d0, d1, d2)
@@ -158,7 +159,7 @@ VX_SIMD_CLONES static void frame_target(size_t nb, const vx_cpx *zl, const vx_cp
         y[k] = ml, y[nb + k] = mr, y[2 * nb + k] = ms, y[3 * nb + k] = md;
         d0 += ml * ml + mr * mr, d1 += ms * ms, d2 += md * md;
     }
-    den[VX_MRSTFT_LR] += d0, den[VX_MRSTFT_SUM] += d1, den[VX_MRSTFT_DIFF] += d2;
+    den[VX_MRSTFT_LR] = d0, den[VX_MRSTFT_SUM] = d1, den[VX_MRSTFT_DIFF] = d2;
 }
 
 /* (Y - X)^2 and |ln X - ln Y| of one element with power p and target magnitude y. X is
@@ -171,9 +172,10 @@ static inline void element(float p, float y, float *sq, float *lg)
     *lg += fabsf(vx_logf(x / y));
 }
 
-/* num and lm of one frame (§1.3) against target magnitudes y (ROWS x bins). */
+/* num and lm of one frame (§1.3) against target magnitudes y (ROWS x bins): the frame's
+ * part of each group's sums. */
 VX_SIMD_CLONES static void frame_sums(size_t nb, const vx_cpx *zl, const vx_cpx *zr,
-                                      const float *y, double num[3], double lm[3])
+                                      const float *y, float num[3], float lm[3])
 {
     const float *yl = y, *yr = y + nb, *ys = y + 2 * nb, *yd = y + 3 * nb;
     float n0 = 0, n1 = 0, n2 = 0, l0 = 0, l1 = 0, l2 = 0;
@@ -186,8 +188,8 @@ VX_SIMD_CLONES static void frame_sums(size_t nb, const vx_cpx *zl, const vx_cpx 
         element(ps, ys[k], &n1, &l1);
         element(pd, yd[k], &n2, &l2);
     }
-    num[VX_MRSTFT_LR] += n0, num[VX_MRSTFT_SUM] += n1, num[VX_MRSTFT_DIFF] += n2;
-    lm[VX_MRSTFT_LR] += l0, lm[VX_MRSTFT_SUM] += l1, lm[VX_MRSTFT_DIFF] += l2;
+    num[VX_MRSTFT_LR] = n0, num[VX_MRSTFT_SUM] = n1, num[VX_MRSTFT_DIFF] = n2;
+    lm[VX_MRSTFT_LR] = l0, lm[VX_MRSTFT_SUM] = l1, lm[VX_MRSTFT_DIFF] = l2;
 }
 
 /* (dL/dX) / X for one element: sc (1 - Y/X) + lm sign(X - Y) / X^2, and 0 where the
@@ -249,12 +251,31 @@ static void sum_lanes(double lane[NLANES][3], double out[3])
     }
 }
 
+/* A frame's parts of the sums of each group. */
+typedef struct {
+    float den[3], num[3], lm[3];
+} frame_part;
+
+/* Per-lane sums of the frame parts of one resolution. */
+typedef struct {
+    double den[NLANES][3], num[NLANES][3], lm[NLANES][3];
+} lane_sums;
+
+static void add_part(lane_sums *ls, size_t lane, const frame_part *p)
+{
+    for (int g = 0; g < 3; g++) {
+        ls->den[lane][g] += p->den[g];
+        ls->num[lane][g] += p->num[g];
+        ls->lm[lane][g] += p->lm[g];
+    }
+}
+
 void vx_mrstft_target(const vx_mrstft *m, const float *yl, const float *yr, float *cache,
                       vx_mrstft_sums *s)
 {
     for (size_t r = 0; r < m->nres; r++) {
         const res_t *q = &m->res[r];
-        double den[NLANES][3] = {{0}};
+        lane_sums ls = {0};
 #pragma omp parallel for schedule(dynamic)
         for (size_t lane = 0; lane < NLANES; lane++) {
             _Alignas(ALIGN) float buf[VX_MRSTFT_MAXN];
@@ -262,13 +283,14 @@ void vx_mrstft_target(const vx_mrstft *m, const float *yl, const float *yr, floa
             size_t f0, f1;
             lane_frames(q->frames, lane, &f0, &f1);
             for (size_t f = f0; f < f1; f++) {
+                frame_part p = {0};
                 frame_fft(q, yl, m->len, f, buf, zl);
                 frame_fft(q, yr, m->len, f, buf, zr);
-                frame_target(q->bins, zl, zr, cache + q->cache_off + f * ROWS * q->bins,
-                             den[lane]);
+                frame_target(q->bins, zl, zr, cache + q->cache_off + f * ROWS * q->bins, p.den);
+                add_part(&ls, lane, &p);
             }
         }
-        sum_lanes(den, s->den[r]);
+        sum_lanes(ls.den, s->den[r]);
     }
 }
 
@@ -277,7 +299,7 @@ void vx_mrstft_forward(const vx_mrstft *m, const float *xl, const float *xr, con
 {
     for (size_t r = 0; r < m->nres; r++) {
         const res_t *q = &m->res[r];
-        double num[NLANES][3] = {{0}}, lm[NLANES][3] = {{0}};
+        lane_sums ls = {0};
 #pragma omp parallel for schedule(dynamic)
         for (size_t lane = 0; lane < NLANES; lane++) {
             _Alignas(ALIGN) float buf[VX_MRSTFT_MAXN];
@@ -285,17 +307,32 @@ void vx_mrstft_forward(const vx_mrstft *m, const float *xl, const float *xr, con
             size_t f0, f1;
             lane_frames(q->frames, lane, &f0, &f1);
             for (size_t f = f0; f < f1; f++) {
+                frame_part p = {0};
                 vx_cpx *zl = store ? store + q->store_off + 2 * f * q->stride : fl;
                 vx_cpx *zr = store ? zl + q->stride : fr;
                 frame_fft(q, xl, m->len, f, buf, zl);
                 frame_fft(q, xr, m->len, f, buf, zr);
-                frame_sums(q->bins, zl, zr, cache + q->cache_off + f * ROWS * q->bins, num[lane],
-                           lm[lane]);
+                frame_sums(q->bins, zl, zr, cache + q->cache_off + f * ROWS * q->bins, p.num, p.lm);
+                add_part(&ls, lane, &p);
             }
         }
-        sum_lanes(num, s->num[r]);
-        sum_lanes(lm, s->lm[r]);
+        sum_lanes(ls.num, s->num[r]);
+        sum_lanes(ls.lm, s->lm[r]);
     }
+}
+
+/* Target magnitudes y (ROWS x bins) and the sums of frame f of both sides at resolution
+ * q, leaving the prediction's spectra in zl, zr. */
+static void frame_compare(const res_t *q, const float *xl, const float *xr, const float *yl,
+                          const float *yr, size_t len, size_t f, float *buf, vx_cpx *zl,
+                          vx_cpx *zr, float *y, frame_part *p)
+{
+    frame_fft(q, yl, len, f, buf, zl);
+    frame_fft(q, yr, len, f, buf, zr);
+    frame_target(q->bins, zl, zr, y, p->den);
+    frame_fft(q, xl, len, f, buf, zl);
+    frame_fft(q, xr, len, f, buf, zr);
+    frame_sums(q->bins, zl, zr, y, p->num, p->lm);
 }
 
 void vx_mrstft_compare(const vx_mrstft *m, const float *xl, const float *xr, const float *yl,
@@ -303,7 +340,7 @@ void vx_mrstft_compare(const vx_mrstft *m, const float *xl, const float *xr, con
 {
     for (size_t r = 0; r < m->nres; r++) {
         const res_t *q = &m->res[r];
-        double num[NLANES][3] = {{0}}, lm[NLANES][3] = {{0}}, den[NLANES][3] = {{0}};
+        lane_sums ls = {0};
 #pragma omp parallel for schedule(dynamic)
         for (size_t lane = 0; lane < NLANES; lane++) {
             _Alignas(ALIGN) float buf[VX_MRSTFT_MAXN];
@@ -312,17 +349,76 @@ void vx_mrstft_compare(const vx_mrstft *m, const float *xl, const float *xr, con
             size_t f0, f1;
             lane_frames(q->frames, lane, &f0, &f1);
             for (size_t f = f0; f < f1; f++) {
-                frame_fft(q, yl, m->len, f, buf, zl);
-                frame_fft(q, yr, m->len, f, buf, zr);
-                frame_target(q->bins, zl, zr, y, den[lane]);
-                frame_fft(q, xl, m->len, f, buf, zl);
-                frame_fft(q, xr, m->len, f, buf, zr);
-                frame_sums(q->bins, zl, zr, y, num[lane], lm[lane]);
+                frame_part p;
+                frame_compare(q, xl, xr, yl, yr, m->len, f, buf, zl, zr, y, &p);
+                add_part(&ls, lane, &p);
             }
         }
-        sum_lanes(num, s->num[r]);
-        sum_lanes(lm, s->lm[r]);
-        sum_lanes(den, s->den[r]);
+        sum_lanes(ls.num, s->num[r]);
+        sum_lanes(ls.lm, s->lm[r]);
+        sum_lanes(ls.den, s->den[r]);
+    }
+}
+
+/* The frames of resolution q fall in phases whose frames never overlap: frames phase,
+ * phase + stride, ... (what lets each phase's overlap-add run in parallel). */
+static size_t phase_stride(const res_t *q) { return (q->n + q->hop - 1) / q->hop; }
+static size_t phase_count(const res_t *q, size_t phase, size_t stride)
+{
+    return q->frames > phase ? (q->frames - phase + stride - 1) / stride : 0;
+}
+
+size_t vx_mrstft_stream_floats(const vx_mrstft *m)
+{
+    size_t frames = 0;
+    for (size_t r = 0; r < m->nres; r++)
+        frames = m->res[r].frames > frames ? m->res[r].frames : frames;
+    return vx_mrstft_scratch_floats(m) + frames * sizeof(frame_part) / sizeof(float);
+}
+
+void vx_mrstft_forward_backward(const vx_mrstft *m, const float *xl, const float *xr,
+                                const float *yl, const float *yr, const vx_mrstft_coefs *k,
+                                float *scratch, vx_mrstft_sums *s, float *gl, float *gr)
+{
+    float *padl = scratch, *padr = scratch + m->len + m->maxn;
+    frame_part *part = (frame_part *)(padr + m->len + m->maxn);
+    memset(gl, 0, m->len * sizeof *gl);
+    memset(gr, 0, m->len * sizeof *gr);
+    for (size_t r = 0; r < m->nres; r++) {
+        const res_t *q = &m->res[r];
+        float sc[3], lm[3];
+        for (int g = 0; g < 3; g++)
+            sc[g] = (float)k->sc[r][g], lm[g] = (float)k->lm[r][g];
+        memset(padl, 0, (m->len + q->n) * sizeof *padl);
+        memset(padr, 0, (m->len + q->n) * sizeof *padr);
+        size_t stride = phase_stride(q);
+        for (size_t phase = 0; phase < stride; phase++) {
+            size_t count = phase_count(q, phase, stride);
+#pragma omp parallel for schedule(static)
+            for (size_t i = 0; i < count; i++) {
+                size_t f = phase + i * stride;
+                _Alignas(ALIGN) float buf[VX_MRSTFT_MAXN];
+                _Alignas(ALIGN) vx_cpx zl[MAXBINS], zr[MAXBINS], dl[MAXBINS], dr[MAXBINS];
+                float y[ROWS * MAXBINS];
+                frame_compare(q, xl, xr, yl, yr, m->len, f, buf, zl, zr, y, &part[f]);
+                frame_grad(q->bins, zl, zr, y, sc, lm, dl, dr);
+                frame_adjoint(q, f, dl, buf, padl);
+                frame_adjoint(q, f, dr, buf, padr);
+            }
+        }
+        /* the frames' sums in the lanes of vx_mrstft_forward: the same values */
+        lane_sums ls = {0};
+        for (size_t lane = 0; lane < NLANES; lane++) {
+            size_t f0, f1;
+            lane_frames(q->frames, lane, &f0, &f1);
+            for (size_t f = f0; f < f1; f++)
+                add_part(&ls, lane, &part[f]);
+        }
+        sum_lanes(ls.num, s->num[r]);
+        sum_lanes(ls.lm, s->lm[r]);
+        sum_lanes(ls.den, s->den[r]);
+        fold_padding(q, padl, m->len, gl);
+        fold_padding(q, padr, m->len, gr);
     }
 }
 
@@ -339,10 +435,9 @@ void vx_mrstft_backward(const vx_mrstft *m, const vx_cpx *store, const float *ca
             sc[g] = (float)k->sc[r][g], lm[g] = (float)k->lm[r][g];
         memset(padl, 0, (m->len + q->n) * sizeof *padl);
         memset(padr, 0, (m->len + q->n) * sizeof *padr);
-        /* frames phase, phase + stride, ... never overlap: each phase adds in parallel */
-        size_t stride = (q->n + q->hop - 1) / q->hop;
+        size_t stride = phase_stride(q);
         for (size_t phase = 0; phase < stride; phase++) {
-            size_t count = q->frames > phase ? (q->frames - phase + stride - 1) / stride : 0;
+            size_t count = phase_count(q, phase, stride);
 #pragma omp parallel for schedule(static)
             for (size_t i = 0; i < count; i++) {
                 size_t f = phase + i * stride;

@@ -62,10 +62,21 @@ void vx_mrstft_target(const vx_mrstft *m, const float *yl, const float *yr, floa
 void vx_mrstft_forward(const vx_mrstft *m, const float *xl, const float *xr, const float *cache,
                        vx_cpx *store, vx_mrstft_sums *s);
 
-/* Both sides at once, frame by frame, without caches (evaluation of long signals):
- * fills every field of s. */
+/* Both sides at once, frame by frame, without caches (evaluation of long signals, and a
+ * fit's sums for its batch): fills every field of s, with the values vx_mrstft_target and
+ * vx_mrstft_forward give. */
 void vx_mrstft_compare(const vx_mrstft *m, const float *xl, const float *xr, const float *yl,
                        const float *yr, vx_mrstft_sums *s);
+
+/* Both sides at once when the backward coefficients k are known before the forward (a
+ * caller that combined the batch from vx_mrstft_compare's sums): fills every field of s
+ * as vx_mrstft_compare does and gives dL/dxl, dL/dxr (len samples each, overwritten) as
+ * vx_mrstft_backward does, the same values, with neither a cache nor a store. scratch:
+ * vx_mrstft_stream_floats floats. */
+size_t vx_mrstft_stream_floats(const vx_mrstft *m);
+void vx_mrstft_forward_backward(const vx_mrstft *m, const float *xl, const float *xr,
+                                const float *yl, const float *yr, const vx_mrstft_coefs *k,
+                                float *scratch, vx_mrstft_sums *s, float *gl, float *gr);
 
 /* dL/dxl and dL/dxr (len samples each, overwritten) for dL/dX given by k, from the store
  * and cache of the matching forward. scratch: vx_mrstft_scratch_floats floats. */

@@ -19,6 +19,7 @@ struct vx_loss {
     vx_ldr ldr[VX_LDR_PAIRS];
     int slots;          /* level-difference rows computed at once (threads, at most 4) */
     size_t work_floats; /* scratch of a work: A-weighted signals, envelopes, pads */
+    size_t stream_floats; /* scratch of a streaming work (vx_loss_stream_create) */
 };
 
 struct vx_loss_target {
@@ -32,7 +33,7 @@ struct vx_loss_target {
 struct vx_loss_work {
     const vx_loss *loss;
     const vx_loss_target *target; /* of the last forward; NULL before the first */
-    vx_cpx *store;                /* prediction spectra */
+    vx_cpx *store;                /* prediction spectra; NULL in a streaming work */
     float *ldr_grad;              /* VX_LDR_ROWS x len: d(level-difference sum)/d(row) */
     float *scratch;
     vx_mrstft_sums sums;
@@ -79,6 +80,11 @@ vx_loss *vx_loss_create(size_t len, const vx_loss_config *cfg)
     size_t bwd = 2 * len + vx_mrstft_scratch_floats(L->stft);
     fwd = fwd > ldr ? fwd : ldr;
     L->work_floats = fwd > bwd ? fwd : bwd;
+    /* a streaming work: 6 signals (prediction, target and gradient, A-weighted) and the
+     * STFT's scratch, or a target's level ratios and the envelopes of `slots` rows */
+    size_t spectral = 6 * len + vx_mrstft_stream_floats(L->stft);
+    size_t level = (size_t)L->slots * (VX_LDR_PAIRS + 4) * len;
+    L->stream_floats = spectral > level ? spectral : level;
     return L;
 }
 
@@ -100,6 +106,11 @@ size_t vx_loss_target_bytes(const vx_loss *L)
 size_t vx_loss_work_bytes(const vx_loss *L)
 {
     return vx_mrstft_store_cpx(L->stft) * sizeof(vx_cpx) + (VX_LDR_ROWS * L->len + L->work_floats) * sizeof(float);
+}
+
+size_t vx_loss_stream_bytes(const vx_loss *L)
+{
+    return (VX_LDR_ROWS * L->len + L->stream_floats) * sizeof(float);
 }
 
 vx_loss_target *vx_loss_target_create(const vx_loss *L, const float *yl, const float *yr)
@@ -157,6 +168,21 @@ vx_loss_work *vx_loss_work_create(const vx_loss *L)
     return w;
 }
 
+vx_loss_work *vx_loss_stream_create(const vx_loss *L)
+{
+    vx_loss_work *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->loss = L;
+    w->ldr_grad = malloc(VX_LDR_ROWS * L->len * sizeof *w->ldr_grad);
+    w->scratch = malloc(L->stream_floats * sizeof *w->scratch);
+    if (!w->ldr_grad || !w->scratch) {
+        vx_loss_work_free(w);
+        return NULL;
+    }
+    return w;
+}
+
 void vx_loss_work_free(vx_loss_work *w)
 {
     if (!w)
@@ -167,30 +193,26 @@ void vx_loss_work_free(vx_loss_work *w)
     free(w);
 }
 
-/* The forward pass into w: with keep set, the prediction spectra and level-difference
- * gradients a backward pass needs; without, the sums alone. */
-static void forward(vx_loss_work *w, const vx_loss_target *t, const float *pl, const float *pr,
-                    int keep)
+/* Level differences of prediction (pl, pr), one row per task and a slot of the scratch per
+ * thread: each row's gradient into w->ldr_grad, the two sums into w->ldr_sum. The
+ * target's ratios come from t, or without t are made row by row from (yl, yr). */
+static void level_rows(vx_loss_work *w, const float *pl, const float *pr, const vx_loss_target *t,
+                       const float *yl, const float *yr)
 {
     const vx_loss *L = w->loss;
-    size_t len = L->len, np = VX_LDR_PAIRS;
-    float *awl = w->scratch, *awr = w->scratch + len;
-    vx_aweight_apply(L->taps, pl, awl, len);
-    vx_aweight_apply(L->taps, pr, awr, len);
-    vx_mrstft_forward(L->stft, awl, awr, t->cache, keep ? w->store : NULL, &w->sums);
-
-    /* level differences, one row per task and a slot of the scratch per thread (the
-     * A-weighted signals are no longer needed) */
+    size_t len = L->len, np = VX_LDR_PAIRS, slot = (t ? 4 : np + 4) * len;
     double row_sum[VX_LDR_ROWS];
-    if (keep)
-        memset(w->ldr_grad, 0, VX_LDR_ROWS * len * sizeof *w->ldr_grad);
+    memset(w->ldr_grad, 0, VX_LDR_ROWS * len * sizeof *w->ldr_grad);
 #pragma omp parallel for schedule(static) num_threads(L->slots)
     for (int row = 0; row < VX_LDR_ROWS; row++) {
-        float *work = w->scratch + (size_t)omp_get_thread_num() * 2 * np * len;
-        const float *q = t->q + row * np * len;
+        float *mine = w->scratch + (size_t)omp_get_thread_num() * slot, *work = mine;
         vx_ldr_mix m = vx_ldr_row_mix(row);
-        row_sum[row] = keep ? vx_ldr_forward_backward(L->ldr, m, pl, pr, q, len, w->ldr_grad + row * len, work)
-                            : vx_ldr_forward(L->ldr, m, pl, pr, q, len, work);
+        const float *q = t ? t->q + row * np * len : mine;
+        if (!t) { /* the ratios first, then the envelopes after them */
+            work = mine + np * len;
+            vx_ldr_target(L->ldr, m, yl, yr, len, mine, work);
+        }
+        row_sum[row] = vx_ldr_forward_backward(L->ldr, m, pl, pr, q, len, w->ldr_grad + row * len, work);
     }
     w->ldr_sum[0] = w->ldr_sum[1] = 0;
     for (int row = 0; row < VX_LDR_ROWS; row++)
@@ -199,22 +221,33 @@ static void forward(vx_loss_work *w, const vx_loss_target *t, const float *pl, c
 
 int vx_loss_forward(vx_loss_work *w, const vx_loss_target *t, const float *pl, const float *pr)
 {
-    if (t->loss != w->loss)
+    if (t->loss != w->loss || !w->store)
         return -1;
-    forward(w, t, pl, pr, 1);
+    const vx_loss *L = w->loss;
+    size_t len = L->len;
+    float *awl = w->scratch, *awr = w->scratch + len;
+    vx_aweight_apply(L->taps, pl, awl, len);
+    vx_aweight_apply(L->taps, pr, awr, len);
+    vx_mrstft_forward(L->stft, awl, awr, t->cache, w->store, &w->sums);
+    level_rows(w, pl, pr, t, NULL, NULL); /* the A-weighted signals are no longer needed */
     w->target = t;
     return 0;
 }
 
-int vx_loss_forward_sums(vx_loss_work *w, const vx_loss_target *t, const float *pl,
-                         const float *pr, vx_loss_item *item)
+int vx_loss_spectral_sums(vx_loss_work *w, const float *pl, const float *pr, const float *yl,
+                          const float *yr, vx_mrstft_sums *s)
 {
-    if (t->loss != w->loss)
+    const vx_loss *L = w->loss;
+    size_t len = L->len;
+    if (w->store)
         return -1;
-    forward(w, t, pl, pr, 0);
-    w->target = t;
-    vx_loss_item_get(w, item);
-    w->target = NULL; /* nothing is kept for a backward pass */
+    float *aw = w->scratch; /* prediction and target, A-weighted */
+    vx_aweight_apply(L->taps, pl, aw, len);
+    vx_aweight_apply(L->taps, pr, aw + len, len);
+    vx_aweight_apply(L->taps, yl, aw + 2 * len, len);
+    vx_aweight_apply(L->taps, yr, aw + 3 * len, len);
+    *s = (vx_mrstft_sums){0};
+    vx_mrstft_compare(L->stft, aw, aw + len, aw + 2 * len, aw + 3 * len, s);
     return 0;
 }
 
@@ -290,6 +323,61 @@ void vx_loss_combine_items(const vx_loss *L, const vx_loss_item *items, size_t n
     combine_sums(L, &s, ldr, n, b);
 }
 
+void vx_loss_factors(const vx_loss *L, const vx_mrstft_sums *sums, size_t n, vx_loss_batch *b)
+{
+    vx_mrstft_sums s = {0};
+    double ldr[2] = {0, 0}; /* the level terms' factors need only n */
+    for (size_t i = 0; i < n; i++)
+        add_sums(&s, &sums[i]);
+    combine_sums(L, &s, ldr, n, b);
+    memset(&b->parts, 0, sizeof b->parts);
+}
+
+/* Adds the level-difference rows' gradients in w->ldr_grad, weighted by b, to gl and gr
+ * through each row's mix. */
+static void add_level_grad(const vx_loss_work *w, const vx_loss_batch *b, float *gl, float *gr)
+{
+    double kl[VX_LDR_ROWS], kr[VX_LDR_ROWS];
+    for (int row = 0; row < VX_LDR_ROWS; row++) {
+        vx_ldr_mix m = vx_ldr_row_mix(row);
+        kl[row] = m.a * b->k_ldr[ldr_term(row)];
+        kr[row] = m.b * b->k_ldr[ldr_term(row)];
+    }
+    size_t len = w->loss->len;
+    const float *g0 = w->ldr_grad, *g1 = g0 + len, *g2 = g1 + len, *g3 = g2 + len;
+#pragma omp parallel for schedule(static)
+    for (size_t n = 0; n < len; n++) {
+        gl[n] += (float)(kl[0] * g0[n] + kl[1] * g1[n] + kl[2] * g2[n] + kl[3] * g3[n]);
+        gr[n] += (float)(kr[0] * g0[n] + kr[1] * g1[n] + kr[2] * g2[n] + kr[3] * g3[n]);
+    }
+}
+
+int vx_loss_forward_backward(vx_loss_work *w, const vx_loss_batch *b, const float *pl,
+                             const float *pr, const float *yl, const float *yr, float *gl,
+                             float *gr, vx_loss_item *item)
+{
+    const vx_loss *L = w->loss;
+    size_t len = L->len;
+    if (w->store)
+        return -1;
+    level_rows(w, pl, pr, NULL, yl, yr);
+    /* prediction, target and the gradient, A-weighted, then the STFT's scratch */
+    float *aw = w->scratch, *gaw = aw + 4 * len;
+    vx_aweight_apply(L->taps, pl, aw, len);
+    vx_aweight_apply(L->taps, pr, aw + len, len);
+    vx_aweight_apply(L->taps, yl, aw + 2 * len, len);
+    vx_aweight_apply(L->taps, yr, aw + 3 * len, len);
+    item->sums = (vx_mrstft_sums){0};
+    vx_mrstft_forward_backward(L->stft, aw, aw + len, aw + 2 * len, aw + 3 * len, &b->k,
+                               gaw + 2 * len, &item->sums, gaw, gaw + len);
+    vx_aweight_apply(L->taps, gaw, gl, len); /* the FIR is its own adjoint */
+    vx_aweight_apply(L->taps, gaw + len, gr, len);
+    add_level_grad(w, b, gl, gr);
+    item->ldr[0] = w->ldr_sum[0];
+    item->ldr[1] = w->ldr_sum[1];
+    return 0;
+}
+
 int vx_loss_combine(const vx_loss *L, vx_loss_work *const *items, size_t n, vx_loss_batch *b)
 {
     if (n == 0)
@@ -313,19 +401,7 @@ int vx_loss_backward(vx_loss_work *w, const vx_loss_batch *b, float *gl, float *
                        gawr);
     vx_aweight_apply(L->taps, gawl, gl, len); /* the FIR is its own adjoint */
     vx_aweight_apply(L->taps, gawr, gr, len);
-    /* level-difference rows back to L and R through each row's mix */
-    double kl[VX_LDR_ROWS], kr[VX_LDR_ROWS];
-    for (int row = 0; row < VX_LDR_ROWS; row++) {
-        vx_ldr_mix m = vx_ldr_row_mix(row);
-        kl[row] = m.a * b->k_ldr[ldr_term(row)];
-        kr[row] = m.b * b->k_ldr[ldr_term(row)];
-    }
-    const float *g0 = w->ldr_grad, *g1 = g0 + len, *g2 = g1 + len, *g3 = g2 + len;
-#pragma omp parallel for schedule(static)
-    for (size_t n = 0; n < len; n++) {
-        gl[n] += (float)(kl[0] * g0[n] + kl[1] * g1[n] + kl[2] * g2[n] + kl[3] * g3[n]);
-        gr[n] += (float)(kr[0] * g0[n] + kr[1] * g1[n] + kr[2] * g2[n] + kr[3] * g3[n]);
-    }
+    add_level_grad(w, b, gl, gr);
     return 0;
 }
 

@@ -80,8 +80,7 @@ size_t vx_loss_len(const vx_loss *L);
  * loss reuses: A-weighted magnitude spectrograms, sums of squares, level ratios.
  * NULL when out of memory. Read-only once made: items in several threads may share it. */
 vx_loss_target *vx_loss_target_create(const vx_loss *L, const float *yl, const float *yr);
-/* Refills target t with another item of the same length (no allocation): a fit that
- * cannot keep every chunk's target remakes it when the chunk comes round. */
+/* Refills target t with another item of the same length (no allocation). */
 void vx_loss_target_set(vx_loss_target *t, const float *yl, const float *yr);
 void vx_loss_target_free(vx_loss_target *t);
 
@@ -92,12 +91,10 @@ void vx_loss_work_free(vx_loss_work *w);
 
 /* Forward pass of prediction (pl, pr: len samples each) against target t: partial sums
  * into w, plus the level-difference gradient (it needs no batch-global value). Returns 0,
- * or -1 if w and t belong to different losses. */
+ * or -1 if w and t belong to different losses or w is a streaming work. */
 int vx_loss_forward(vx_loss_work *w, const vx_loss_target *t, const float *pl, const float *pr);
 
-/* What one item's forward adds to its batch: partial sums, a few hundred bytes. A caller
- * that cannot keep every item's work keeps these, combines them, and runs each item's
- * forward again before its backward. */
+/* What one item's forward adds to its batch: partial sums, a few hundred bytes. */
 typedef struct {
     vx_mrstft_sums sums; /* den: the target's */
     double ldr[2];       /* level-difference sums: L/R, mid/side */
@@ -105,13 +102,6 @@ typedef struct {
 
 /* The sums of w's last forward. Returns 0, or -1 if w has not run forward. */
 int vx_loss_item_get(const vx_loss_work *w, vx_loss_item *item);
-/* The item sums of a forward pass of (pl, pr) against t alone, the same values as
- * vx_loss_forward's, with 16 % fewer instructions (a 7 s item): no prediction spectra are
- * written and no level-difference gradient is formed. w keeps nothing for vx_loss_backward (it
- * returns -1 until the next vx_loss_forward). Returns 0, or -1 if w and t belong to
- * different losses. */
-int vx_loss_forward_sums(vx_loss_work *w, const vx_loss_target *t, const float *pl,
-                         const float *pr, vx_loss_item *item);
 /* The batch of items[0..n) (n >= 1), summed in order. */
 void vx_loss_combine_items(const vx_loss *L, const vx_loss_item *items, size_t n, vx_loss_batch *b);
 
@@ -122,6 +112,34 @@ int vx_loss_combine(const vx_loss *L, vx_loss_work *const *items, size_t n, vx_l
 /* dL/dpl, dL/dpr (len samples each, overwritten) of the batch total b for the item whose
  * forward w holds. Returns 0, or -1 if w has not run forward. */
 int vx_loss_backward(vx_loss_work *w, const vx_loss_batch *b, float *gl, float *gr);
+
+/* Streaming use, for a caller that cannot keep each item's state (targets, spectra) until
+ * the batch is combined, e.g. a fit of a song in chunks: every item runs twice a step,
+ *     vx_loss_spectral_sums(w, pl_j, pr_j, yl_j, yr_j, &s[j])         for every item
+ *     vx_loss_factors(L, s, B, &batch)                                 the factors
+ *     vx_loss_forward_backward(w, &batch, pl_j, pr_j, yl_j, yr_j, gl_j, gr_j, &item[j])
+ *     vx_loss_combine_items(L, item, B, &parts)                        parts.parts = the loss
+ * The first pass is what the factors need (the spectral sums; the level terms' factors
+ * depend on B alone), the second forward and backward at once. Items, factors, loss and
+ * gradients are the values the kept-state calls above give, bit for bit. Neither pass
+ * keeps a target: it is A-weighted and transformed from (yl, yr) each time.
+ * A streaming work holds 20 MB at len = 308700 (7 s): scratch for 16 signals, of which a
+ * thread of a parallel region touches 12. */
+vx_loss_work *vx_loss_stream_create(const vx_loss *L);
+size_t vx_loss_stream_bytes(const vx_loss *L);
+/* The spectral sums of prediction (pl, pr) against target (yl, yr), len samples each.
+ * Returns 0, or -1 if w is not a streaming work. */
+int vx_loss_spectral_sums(vx_loss_work *w, const float *pl, const float *pr, const float *yl,
+                          const float *yr, vx_mrstft_sums *s);
+/* The backward factors (b->k, b->k_ldr) of a batch of n items from their spectral sums,
+ * summed in order; b->parts is zeroed (its level terms need the second pass). */
+void vx_loss_factors(const vx_loss *L, const vx_mrstft_sums *s, size_t n, vx_loss_batch *b);
+/* Forward and backward of one item at once with the batch's factors b: its sums into
+ * item, dL/dpl and dL/dpr into gl, gr (len samples each, overwritten; they may be pl, pr).
+ * Returns 0, or -1 if w is not a streaming work. */
+int vx_loss_forward_backward(vx_loss_work *w, const vx_loss_batch *b, const float *pl,
+                             const float *pr, const float *yl, const float *yr, float *gl,
+                             float *gr, vx_loss_item *item);
 
 /* One prediction against one target (B = 1), for evaluation of whole tracks: pred and
  * target are interleaved float audio (frames x channels). Streams frame by frame: memory

@@ -28,10 +28,10 @@ typedef struct {
 
 /* A fit of 6 s of voice against its render by MedleyDB preset 5: 1.2 s chunks, no
  * overlap, so five chunks in every batch. */
-static vx_fit *make_fit(const float *dry, const float *wl, const float *wr, size_t n)
+static vx_fit *make_fit(const float *dry, const float *wl, const float *wr, size_t n, int batch)
 {
     vx_fit_settings s = vx_fit_defaults();
-    s.chunk_s = 1.2, s.overlap_s = 0;
+    s.chunk_s = 1.2, s.overlap_s = 0, s.batch = batch;
     vx_err e;
     vx_fit *f = vx_fit_create(dry, wl, wr, n, &s, &e);
     if (!f)
@@ -63,7 +63,7 @@ int main(void)
     for (size_t t = 0; t < n; t++)
         wl[t] = y[2 * t], wr[t] = y[2 * t + 1];
 
-    vx_fit *f = make_fit(dry, wl, wr, n);
+    vx_fit *f = make_fit(dry, wl, wr, n, 35);
     CHECK(f && vx_fit_chunks_active(f) == 5, "five chunks");
     if (!f)
         return vx_test_summary();
@@ -103,7 +103,7 @@ int main(void)
      * threads, groups of two and of three. The sums differ only in their order. */
     int threads = omp_get_max_threads();
     omp_set_num_threads(1);
-    vx_fit *f1 = make_fit(dry, wl, wr, n);
+    vx_fit *f1 = make_fit(dry, wl, wr, n, 35);
     omp_set_num_threads(threads);
     vx_fit_eval g1;
     CHECK(f1 && vx_fit_evaluate(f1, raw, VX_ETA_RAW_INIT, NULL, 0, &g1, &e) == 0, "one-thread gradient");
@@ -115,6 +115,28 @@ int main(void)
     CHECK(fabs(g1.loss - g.loss) <= 1e-6 * g.loss && worst <= 1e-5 * big,
           "the same loss and gradient for one thread and for two");
 
+    /* Batches of one chunk keep a forward's state for its backward, and the chunk's target
+     * from one step to the next while the chunk is the same: chunk 3 after chunk 0 and
+     * after itself gives what the fit of batches of five gives for chunk 3 alone. */
+    vx_fit *fb = make_fit(dry, wl, wr, n, 1);
+    const size_t order[3] = {0, 3, 3};
+    vx_fit_eval one[3], alone;
+    int ok = fb && vx_fit_evaluate(f, raw, VX_ETA_RAW_INIT, &order[2], 1, &alone, &e) == 0;
+    for (int i = 0; ok && i < 3; i++)
+        ok = vx_fit_evaluate(fb, raw, VX_ETA_RAW_INIT, &order[i], 1, &one[i], &e) == 0;
+    CHECK(ok, "batches of one chunk evaluated");
+    for (int i = 1; ok && i < 3; i++) {
+        double gw = 0, gb = 0;
+        for (int k = 0; k < VX_NRAW; k++)
+            gw = fmax(gw, fabs(one[i].graw[k] - alone.graw[k])), gb = fmax(gb, fabs(alone.graw[k]));
+        printf("  batch of chunk 3 alone, evaluation %d: loss %.3e, gradient %.3e of the largest\n",
+               i + 1, fabs(one[i].loss - alone.loss) / alone.loss, gw / gb);
+        CHECK(fabs(one[i].loss - alone.loss) <= 1e-6 * alone.loss && gw <= 1e-5 * gb &&
+                  fabs(one[0].loss - alone.loss) > 1e-3 * alone.loss,
+              "a batch of one chunk scores that chunk, whichever came before");
+    }
+
+    vx_fit_free(fb);
     vx_fit_free(f1);
     vx_fit_free(f);
     free(dry), free(y), free(wl), free(wr);

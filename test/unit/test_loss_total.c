@@ -1,7 +1,8 @@
 /* The DiffVox loss (spec/pipeline.md §1): the golden values of losses.json through the
  * evaluation path and the training path, a batch against the double-precision reference,
  * the gradient of the whole batch against central differences of that reference, thread
- * independence, edge cases and error codes, and the time of one 7 s training chunk. */
+ * independence, the streaming passes against the kept-state ones, edge cases and error
+ * codes, and the time of one 7 s training chunk. */
 #include "loss/aweight.h"
 #include "loss/total.h"
 #include "harness.h"
@@ -308,30 +309,58 @@ static void edge_cases(void)
     batch_free(&bt);
 }
 
-/* The sums-only forward gives the item of the full forward bit for bit (a fit's first pass
- * combines these into the factors every chunk's backward uses), and leaves nothing for a
- * backward. */
-static void sums_only(void)
+/* The streaming passes (spectral sums, factors, forward and backward at once) give the
+ * kept-state path's factors, items, loss and gradients bit for bit, a batch of three, with
+ * each gradient written over its prediction; and each kind of work refuses the other's
+ * calls. */
+static void streaming(void)
 {
     const size_t T = 60000;
+    const int B = 3;
     batch bt;
-    batch_make(&bt, 1, (int)T, 11);
+    batch_make(&bt, B, (int)T, 11);
     vx_loss *L = vx_loss_create(T, NULL);
+    float *g[6], *sg[6];
+    for (int c = 0; c < 2 * B; c++)
+        g[c] = malloc(T * sizeof *g[c]), sg[c] = malloc(T * sizeof *sg[c]);
+    vx_loss_batch kept = run_batch(L, &bt, g);
+    vx_loss_work *w = vx_loss_stream_create(L);
+    vx_mrstft_sums s[3];
+    vx_loss_item item[3];
+    vx_loss_batch f, all;
+    int bad = !w;
+    for (int i = 0; !bad && i < B; i++)
+        bad |= vx_loss_spectral_sums(w, bt.pf[2 * i], bt.pf[2 * i + 1], bt.yf[2 * i],
+                                     bt.yf[2 * i + 1], &s[i]);
+    vx_loss_factors(L, s, B, &f);
+    for (int i = 0; !bad && i < B; i++) {
+        memcpy(sg[2 * i], bt.pf[2 * i], T * sizeof(float));
+        memcpy(sg[2 * i + 1], bt.pf[2 * i + 1], T * sizeof(float));
+        bad |= vx_loss_forward_backward(w, &f, sg[2 * i], sg[2 * i + 1], bt.yf[2 * i],
+                                        bt.yf[2 * i + 1], sg[2 * i], sg[2 * i + 1], &item[i]);
+    }
+    vx_loss_combine_items(L, item, B, &all);
+    CHECK(!bad, "streaming passes run");
+    CHECK(memcmp(&f.k, &kept.k, sizeof f.k) == 0 && memcmp(f.k_ldr, kept.k_ldr, sizeof f.k_ldr) == 0,
+          "streaming: the factors, bit for bit");
+    CHECK(memcmp(&all.parts, &kept.parts, sizeof all.parts) == 0 && kept.parts.mldr_ms > 0,
+          "streaming: the loss and its parts, bit for bit");
+    int same = 1;
+    for (int c = 0; c < 2 * B; c++)
+        same &= memcmp(g[c], sg[c], T * sizeof(float)) == 0;
+    CHECK(same, "streaming: every gradient, bit for bit");
     vx_loss_target *t = vx_loss_target_create(L, bt.yf[0], bt.yf[1]);
-    vx_loss_work *w = vx_loss_work_create(L);
-    vx_loss_item full, sums;
-    vx_loss_batch b;
-    float *g = malloc(2 * T * sizeof *g);
-    CHECK(vx_loss_forward(w, t, bt.pf[0], bt.pf[1]) == 0 && vx_loss_item_get(w, &full) == 0 &&
-              vx_loss_forward_sums(w, t, bt.pf[0], bt.pf[1], &sums) == 0,
-          "sums-only forward");
-    CHECK(memcmp(&full, &sums, sizeof full) == 0 && full.ldr[0] > 0 && full.sums.num[0][0] > 0,
-          "sums-only forward: the full forward's item, bit for bit");
-    vx_loss_combine_items(L, &sums, 1, &b);
-    CHECK(vx_loss_backward(w, &b, g, g + T) == -1, "sums-only forward: no backward after it");
-    free(g);
-    vx_loss_work_free(w);
+    vx_loss_work *k = vx_loss_work_create(L);
+    CHECK(vx_loss_forward(w, t, bt.pf[0], bt.pf[1]) == -1, "a streaming work keeps no state");
+    CHECK(vx_loss_spectral_sums(k, bt.pf[0], bt.pf[1], bt.yf[0], bt.yf[1], s) == -1 &&
+              vx_loss_forward_backward(k, &f, bt.pf[0], bt.pf[1], bt.yf[0], bt.yf[1], sg[0],
+                                       sg[1], item) == -1,
+          "a kept-state work does not stream");
     vx_loss_target_free(t);
+    vx_loss_work_free(k);
+    vx_loss_work_free(w);
+    for (int c = 0; c < 2 * B; c++)
+        free(g[c]), free(sg[c]);
     vx_loss_free(L);
     batch_free(&bt);
 }
@@ -365,17 +394,21 @@ static void timing(void)
     }
     printf("loss: forward + backward of one 7 s stereo chunk: %.1f ms (%s, %d threads)\n",
            best * 1e3, vx_fft_backend(), omp_get_max_threads());
-    double full = 1e9, sums = 1e9;
+    vx_loss_work *sw = vx_loss_stream_create(L);
+    double first = 1e9, second = 1e9;
+    vx_mrstft_sums s;
     vx_loss_item item;
     for (int it = 0; it < 6; it++) {
         double t0 = now();
-        vx_loss_forward(w, t, bt.pf[0], bt.pf[1]);
+        vx_loss_spectral_sums(sw, bt.pf[0], bt.pf[1], bt.yf[0], bt.yf[1], &s);
         double t1 = now();
-        vx_loss_forward_sums(w, t, bt.pf[0], bt.pf[1], &item);
+        vx_loss_forward_backward(sw, &b, bt.pf[0], bt.pf[1], bt.yf[0], bt.yf[1], gl, gr, &item);
         if (it)
-            full = fmin(full, t1 - t0), sums = fmin(sums, now() - t1);
+            first = fmin(first, t1 - t0), second = fmin(second, now() - t1);
     }
-    printf("loss: forward %.1f ms, sums-only forward %.1f ms\n", full * 1e3, sums * 1e3);
+    printf("loss, streaming: spectral sums %.1f ms, forward and backward %.1f ms (target included)\n",
+           first * 1e3, second * 1e3);
+    vx_loss_work_free(sw);
     free(gl), free(gr);
     vx_loss_work_free(w);
     vx_loss_target_free(t);
@@ -398,7 +431,7 @@ int main(void)
     ldr.w.mss_lr = ldr.w.mss_ms = 0;
     check_batch(&ldr, 2, 8000, 2e-5, "MLDR terms alone, 2 items of 8000");
     edge_cases();
-    sums_only();
+    streaming();
     timing();
     return vx_test_summary();
 }
