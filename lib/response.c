@@ -2,7 +2,8 @@
  * All convolutions are products on one FFT grid of N points; the 1/N of the
  * unnormalised inverse FFT is applied once. The grid is as small as the outputs that
  * are used allow: circular wrap-around may land only on output samples before `from`,
- * which nobody reads. */
+ * which nobody reads. Signals, spectra and transforms in vx_real: compiled again in
+ * double by response_d.c (dsp/real.h). */
 #include "response.h"
 #include "fx/delay.h"
 #include "fx/fdn.h"
@@ -14,38 +15,36 @@
 
 enum { NJOBS = 6 }; /* the six stage responses are transformed side by side */
 
-struct vx_response {
+struct VX_R(vx_response) {
     size_t grid, bins;
     size_t from;          /* first output sample that is used */
     size_t lq, lf;        /* delay and FDN response samples that reach the outputs */
     const vx_fft *plan;
-    vx_delay *delay;
-    vx_fdn *fdn;
+    VX_R(vx_delay) *delay;
+    VX_R(vx_fdn) *fdn;
     double dry[2], send;
-    float *q[2], *f[4];   /* time-domain stage responses, f[2 o + i] */
-    vx_cpx *Q[2], *F[4];  /* their spectra on the grid */
-    vx_cpx *H[2];         /* the output responses */
-    float *gq[2], *gf[4]; /* d(loss)/d(stage responses) */
+    vx_real *q[2], *f[4]; /* time-domain stage responses, f[2 o + i] */
+    vx_cpxr *Q[2], *F[4]; /* their spectra on the grid */
+    vx_cpxr *H[2];        /* the output responses */
+    vx_real *gq[2], *gf[4]; /* d(loss)/d(stage responses) */
     int threads;          /* of the parallel loops below (at most NJOBS), one scratch each: */
-    float *time[NJOBS];   /* zero-padded time buffers */
-    vx_cpx *spec[NJOBS];  /* spectra */
+    vx_real *time[NJOBS]; /* zero-padded time buffers */
+    vx_cpxr *spec[NJOBS]; /* spectra */
 };
 
-struct vx_response_work {
-    float *time[2];
-    vx_cpx *spec[3];
+struct VX_R(vx_response_work) {
+    vx_real *time[2];
+    vx_cpxr *spec[3];
 };
-
-size_t vx_response_len(void) { return VX_DELAY_LEN + VX_FDN_LEN - 1; }
 
 static size_t min_sz(size_t a, size_t b) { return a < b ? a : b; }
 
-void vx_response_free(vx_response *r)
+void VX_R(vx_response_free)(VX_R(vx_response) *r)
 {
     if (!r)
         return;
-    vx_delay_free(r->delay);
-    vx_fdn_free(r->fdn);
+    VX_R(vx_delay_free)(r->delay);
+    VX_R(vx_fdn_free)(r->fdn);
     for (int i = 0; i < 2; i++)
         free(r->q[i]), free(r->Q[i]), free(r->H[i]), free(r->gq[i]);
     for (int i = 0; i < 4; i++)
@@ -54,6 +53,16 @@ void vx_response_free(vx_response *r)
         free(r->time[i]), free(r->spec[i]);
     free(r);
 }
+
+/* The threads a response's parallel loops use (one scratch pair each). */
+static int scratch_threads(void)
+{
+    int threads = omp_get_max_threads();
+    return threads < NJOBS ? threads : NJOBS;
+}
+
+#ifndef VX_REAL_DOUBLE /* one definition of what does not depend on the precision */
+size_t vx_response_len(void) { return VX_DELAY_LEN + VX_FDN_LEN - 1; }
 
 size_t vx_response_grid(size_t n, size_t from)
 {
@@ -69,13 +78,6 @@ size_t vx_response_grid(size_t n, size_t from)
     return vx_fft_fast_len_235(n ? n + lh - 1 - from : lh);
 }
 
-/* The threads a response's parallel loops use (one scratch pair each). */
-static int scratch_threads(void)
-{
-    int threads = omp_get_max_threads();
-    return threads < NJOBS ? threads : NJOBS;
-}
-
 size_t vx_response_bytes(size_t n, size_t from, int threads)
 {
     size_t bins = vx_response_grid(n, from) / 2 + 1, cpx = bins * sizeof(vx_cpx);
@@ -89,12 +91,13 @@ size_t vx_response_work_bytes(size_t n, size_t from)
     size_t bins = vx_response_grid(n, from) / 2 + 1;
     return 3 * bins * sizeof(vx_cpx) + 2 * 2 * bins * sizeof(float);
 }
+#endif
 
 /* n: the longest signal to convolve (0: none, only vx_response_impulse); outputs before
  * sample `from` are not used. */
-static vx_response *create(size_t n, size_t from)
+static VX_R(vx_response) *create(size_t n, size_t from)
 {
-    vx_response *r = calloc(1, sizeof *r);
+    VX_R(vx_response) *r = calloc(1, sizeof *r);
     if (!r)
         return NULL;
     /* Outputs t < n see only h[0..n), so only q[0..n) and f[0..n) matter: a short
@@ -105,11 +108,11 @@ static vx_response *create(size_t n, size_t from)
     size_t grid = vx_response_grid(n, from);
     r->grid = grid;
     r->bins = grid / 2 + 1;
-    r->plan = vx_fft_get(grid);
-    r->delay = vx_delay_create(VX_DELAY_LEN);
-    r->fdn = vx_fdn_create(VX_FDN_LEN);
-    size_t qb = VX_DELAY_LEN * sizeof(float), fb = VX_FDN_LEN * sizeof(float);
-    size_t sb = r->bins * sizeof(vx_cpx), tb = grid * sizeof(float);
+    r->plan = VX_R(vx_fft_get)(grid);
+    r->delay = VX_R(vx_delay_create)(VX_DELAY_LEN);
+    r->fdn = VX_R(vx_fdn_create)(VX_FDN_LEN);
+    size_t qb = VX_DELAY_LEN * sizeof(vx_real), fb = VX_FDN_LEN * sizeof(vx_real);
+    size_t sb = r->bins * sizeof(vx_cpxr), tb = grid * sizeof(vx_real);
     int ok = 1;
     for (int i = 0; i < 2; i++)
         ok &= (r->q[i] = vx_fft_alloc(qb)) && (r->gq[i] = calloc(1, qb)) &&
@@ -120,40 +123,45 @@ static vx_response *create(size_t n, size_t from)
     for (int i = 0; i < r->threads; i++)
         ok &= (r->time[i] = vx_fft_alloc(tb)) && (r->spec[i] = vx_fft_alloc(sb));
     if (!ok || !r->plan || !r->delay || !r->fdn) {
-        vx_response_free(r);
+        VX_R(vx_response_free)(r);
         return NULL;
     }
     return r;
 }
 
-vx_response *vx_response_create(size_t n, size_t from) { return n && from < n ? create(n, from) : NULL; }
+VX_R(vx_response) *VX_R(vx_response_create)(size_t n, size_t from)
+{
+    return n && from < n ? create(n, from) : NULL;
+}
 
-vx_response *vx_response_create_impulse(void) { return create(0, 0); }
+VX_R(vx_response) *VX_R(vx_response_create_impulse)(void) { return create(0, 0); }
 
-size_t vx_response_bins(const vx_response *r) { return r->bins; }
+size_t VX_R(vx_response_bins)(const VX_R(vx_response) *r) { return r->bins; }
 
 /* Spectrum of x[n] zero-padded to the grid. */
-static void transform(const vx_response *r, float *buf, const float *x, size_t n, vx_cpx *out)
+static void transform(const VX_R(vx_response) *r, vx_real *buf, const vx_real *x, size_t n,
+                      vx_cpxr *out)
 {
     memcpy(buf, x, n * sizeof *buf);
     memset(buf + n, 0, (r->grid - n) * sizeof *buf);
-    vx_fft_forward(r->plan, buf, out);
+    VX_R(vx_fft_forward)(r->plan, buf, out);
 }
 
 /* 1/N, the normalisation of the unnormalised inverse FFT: folded into the loop that forms
  * each spectrum before its inverse transform, not a pass of its own. */
-static float inverse_scale(const vx_response *r) { return 1.0f / (float)r->grid; }
+static vx_real inverse_scale(const VX_R(vx_response) *r) { return (vx_real)1 / (vx_real)r->grid; }
 
 /* The build with the delay's pulse (its backward: through the surrogate, or the sinc). */
-static int build(vx_response *r, const vx_fx *fx, double eta, vx_delay_pulse pulse, vx_err *e)
+static int build(VX_R(vx_response) *r, const vx_fx *fx, double eta, vx_delay_pulse pulse,
+                 vx_err *e)
 {
-    float *fir[4] = {r->f[0], r->f[1], r->f[2], r->f[3]};
-    if (vx_fdn_forward(r->fdn, fx, fir, e) ||
-        vx_delay_forward(r->delay, fx, eta, pulse, r->q[0], r->q[1], e))
+    vx_real *fir[4] = {r->f[0], r->f[1], r->f[2], r->f[3]};
+    if (VX_R(vx_fdn_forward)(r->fdn, fx, fir, e) ||
+        VX_R(vx_delay_forward)(r->delay, fx, eta, pulse, r->q[0], r->q[1], e))
         return -1;
 #pragma omp parallel for schedule(dynamic) num_threads(r->threads)
     for (int j = 0; j < 6; j++) {
-        float *buf = r->time[omp_get_thread_num()];
+        vx_real *buf = r->time[omp_get_thread_num()];
         if (j < 2)
             transform(r, buf, r->q[j], r->lq, r->Q[j]);
         else
@@ -162,66 +170,66 @@ static int build(vx_response *r, const vx_fx *fx, double eta, vx_delay_pulse pul
     double theta = fx->pan * M_PI / 2;
     r->dry[0] = M_SQRT2 * cos(theta), r->dry[1] = M_SQRT2 * sin(theta);
     r->send = fx->send;
-    float s = (float)r->send;
+    vx_real s = (vx_real)r->send;
     /* H_o = dry_o + Q_o + sum_i F_oi (1 + s Q_i) */
 #pragma omp parallel for schedule(static)
     for (size_t k = 0; k < r->bins; k++) {
         for (int o = 0; o < 2; o++) {
-            float re = (float)r->dry[o] + r->Q[o][k].re, im = r->Q[o][k].im;
+            vx_real re = (vx_real)r->dry[o] + r->Q[o][k].re, im = r->Q[o][k].im;
             for (int i = 0; i < 2; i++) {
-                vx_cpx F = r->F[2 * o + i][k], Q = r->Q[i][k];
-                float are = 1 + s * Q.re, aim = s * Q.im;
+                vx_cpxr F = r->F[2 * o + i][k], Q = r->Q[i][k];
+                vx_real are = 1 + s * Q.re, aim = s * Q.im;
                 re += F.re * are - F.im * aim;
                 im += F.re * aim + F.im * are;
             }
-            r->H[o][k] = (vx_cpx){re, im};
+            r->H[o][k] = (vx_cpxr){re, im};
         }
     }
     return 0;
 }
 
-int vx_response_build(vx_response *r, const vx_fx *fx, double eta, vx_err *e)
+int VX_R(vx_response_build)(VX_R(vx_response) *r, const vx_fx *fx, double eta, vx_err *e)
 {
     return build(r, fx, eta, VX_DELAY_PULSE_SINC, e);
 }
 
-int vx_response_build_eval(vx_response *r, const vx_fx *fx, vx_err *e)
+int VX_R(vx_response_build_eval)(VX_R(vx_response) *r, const vx_fx *fx, vx_err *e)
 {
     return build(r, fx, -1.0 /* unused */, VX_DELAY_PULSE_SINC_EVAL, e);
 }
 
-void vx_response_impulse(vx_response *r, float *h_left, float *h_right)
+void VX_R(vx_response_impulse)(VX_R(vx_response) *r, vx_real *h_left, vx_real *h_right)
 {
-    float *h[2] = {h_left, h_right};
+    vx_real *h[2] = {h_left, h_right};
 #pragma omp parallel for num_threads(r->threads)
     for (int o = 0; o < 2; o++) {
         int t = omp_get_thread_num();
-        const float scale = inverse_scale(r);
+        const vx_real scale = inverse_scale(r);
         for (size_t k = 0; k < r->bins; k++)
-            r->spec[t][k] = (vx_cpx){r->H[o][k].re * scale, r->H[o][k].im * scale};
-        vx_fft_inverse(r->plan, r->spec[t], r->time[t]);
-        memcpy(h[o], r->time[t], (r->lq + r->lf - 1) * sizeof(float));
+            r->spec[t][k] = (vx_cpxr){r->H[o][k].re * scale, r->H[o][k].im * scale};
+        VX_R(vx_fft_inverse)(r->plan, r->spec[t], r->time[t]);
+        memcpy(h[o], r->time[t], (r->lq + r->lf - 1) * sizeof(vx_real));
     }
 }
 
-vx_response_work *vx_response_work_create(const vx_response *r)
+VX_R(vx_response_work) *VX_R(vx_response_work_create)(const VX_R(vx_response) *r)
 {
-    vx_response_work *w = calloc(1, sizeof *w);
+    VX_R(vx_response_work) *w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
     int ok = 1;
     for (int i = 0; i < 2; i++)
-        ok &= (w->time[i] = vx_fft_alloc(r->grid * sizeof(float))) != NULL;
+        ok &= (w->time[i] = vx_fft_alloc(r->grid * sizeof(vx_real))) != NULL;
     for (int i = 0; i < 3; i++)
-        ok &= (w->spec[i] = vx_fft_alloc(r->bins * sizeof(vx_cpx))) != NULL;
+        ok &= (w->spec[i] = vx_fft_alloc(r->bins * sizeof(vx_cpxr))) != NULL;
     if (!ok) {
-        vx_response_work_free(w);
+        VX_R(vx_response_work_free)(w);
         return NULL;
     }
     return w;
 }
 
-void vx_response_work_free(vx_response_work *w)
+void VX_R(vx_response_work_free)(VX_R(vx_response_work) *w)
 {
     if (!w)
         return;
@@ -234,67 +242,68 @@ void vx_response_work_free(vx_response_work *w)
 
 /* out = a * b or a * conj(b), with add set out + that, times scale, elementwise over the
  * bins. */
-static void multiply(const vx_cpx *a, const vx_cpx *b, int conj_b, int add, float scale,
-                     vx_cpx *out, size_t bins)
+static void multiply(const vx_cpxr *a, const vx_cpxr *b, int conj_b, int add, vx_real scale,
+                     vx_cpxr *out, size_t bins)
 {
-    float sgn = conj_b ? -1.0f : 1.0f;
+    vx_real sgn = conj_b ? -1 : 1;
     for (size_t k = 0; k < bins; k++) {
-        float bre = b[k].re, bim = sgn * b[k].im;
-        float re = a[k].re * bre - a[k].im * bim, im = a[k].re * bim + a[k].im * bre;
+        vx_real bre = b[k].re, bim = sgn * b[k].im;
+        vx_real re = a[k].re * bre - a[k].im * bim, im = a[k].re * bim + a[k].im * bre;
         if (add)
             re += out[k].re, im += out[k].im;
-        out[k] = (vx_cpx){re * scale, im * scale};
+        out[k] = (vx_cpxr){re * scale, im * scale};
     }
 }
 
-void vx_response_apply(const vx_response *r, vx_response_work *w, const float *c, size_t n,
-                       vx_cpx *C, float *yl, float *yr)
+void VX_R(vx_response_apply)(const VX_R(vx_response) *r, VX_R(vx_response_work) *w,
+                             const vx_real *c, size_t n, vx_cpxr *C, vx_real *yl,
+                             vx_real *yr)
 {
-    vx_cpx *X = C ? C : w->spec[2];
+    vx_cpxr *X = C ? C : w->spec[2];
     transform(r, w->time[0], c, n, X);
 #pragma omp parallel for
     for (int o = 0; o < 2; o++) {
         multiply(X, r->H[o], 0, 0, inverse_scale(r), w->spec[o], r->bins);
-        vx_fft_inverse(r->plan, w->spec[o], w->time[o]);
-        memset(w->time[o], 0, r->from * sizeof(float)); /* wrapped around: not outputs */
+        VX_R(vx_fft_inverse)(r->plan, w->spec[o], w->time[o]);
+        memset(w->time[o], 0, r->from * sizeof(vx_real)); /* wrapped around: not outputs */
         if (yr)
-            memcpy(o ? yr : yl, w->time[o], n * sizeof(float));
+            memcpy(o ? yr : yl, w->time[o], n * sizeof(vx_real));
         else
             for (size_t t = 0; t < n; t++)
                 yl[2 * t + o] = w->time[o][t];
     }
 }
 
-void vx_response_apply_backward(const vx_response *r, vx_response_work *w, const vx_cpx *C,
-                                const float *gl, const float *gr, size_t n, float *gc,
-                                vx_cpx *const acc[2])
+void VX_R(vx_response_apply_backward)(const VX_R(vx_response) *r, VX_R(vx_response_work) *w,
+                                      const vx_cpxr *C, const vx_real *gl, const vx_real *gr,
+                                      size_t n, vx_real *gc, vx_cpxr *const acc[2])
 {
-    const float *g[2] = {gl, gr};
+    const vx_real *g[2] = {gl, gr};
 #pragma omp parallel for
     for (int o = 0; o < 2; o++) {
         transform(r, w->time[o], g[o], n, w->spec[o]);
-        multiply(w->spec[o], C, 1, 1, 1.0f, acc[o], r->bins); /* dh_o = corr(g_o, c) */
+        multiply(w->spec[o], C, 1, 1, 1, acc[o], r->bins); /* dh_o = corr(g_o, c) */
     }
     /* dc = sum_o corr(g_o, h_o) */
-    multiply(w->spec[0], r->H[0], 1, 0, 1.0f, w->spec[2], r->bins);
+    multiply(w->spec[0], r->H[0], 1, 0, 1, w->spec[2], r->bins);
     multiply(w->spec[1], r->H[1], 1, 1, inverse_scale(r), w->spec[2], r->bins);
-    vx_fft_inverse(r->plan, w->spec[2], w->time[0]);
-    memcpy(gc, w->time[0], n * sizeof(float));
+    VX_R(vx_fft_inverse)(r->plan, w->spec[2], w->time[0]);
+    memcpy(gc, w->time[0], n * sizeof(vx_real));
 }
 
 /* Weight of bin k in a sum over the full (Hermitian) spectrum: the inner product of two
  * real signals with spectra a and b is sum_k w_k Re(a_k conj b_k) / N (Parseval). */
-static double hermitian_weight(const vx_response *r, size_t k)
+static double hermitian_weight(const VX_R(vx_response) *r, size_t k)
 {
     return k == 0 || k == r->bins - 1 ? 1.0 : 2.0;
 }
 
-int vx_response_backward(vx_response *r, vx_cpx *const acc[2], vx_fx *grad, double *g_eta,
-                         vx_err *e)
+int VX_R(vx_response_backward)(VX_R(vx_response) *r, vx_cpxr *const acc[2], vx_fx *grad,
+                               double *g_eta, vx_err *e)
 {
-    const vx_cpx *G[2] = {acc[0], acc[1]}; /* spectra of dL/dh_o */
-    float s = (float)r->send;
-    const float scale = inverse_scale(r);
+    const vx_cpxr *G[2] = {acc[0], acc[1]}; /* spectra of dL/dh_o */
+    vx_real s = (vx_real)r->send;
+    const vx_real scale = inverse_scale(r);
     /* dry_o multiplies a unit impulse: its gradient is dh_o[0]; the send's is the inner
      * product sum_o,i <dh_o, f_oi * q_i> = sum_i <Y_i, Q_i> with Y_i = sum_o conj(F_oi) G_o.
      * The job of q_i, which reads G_o and forms Y_i anyway, sums both (dh_i[0] for dry_i)
@@ -303,26 +312,26 @@ int vx_response_backward(vx_response *r, vx_cpx *const acc[2], vx_fx *grad, doub
     /* df_oi = dh_o + s corr(dh_o, q_i);  dq_i = dh_i + s sum_o corr(dh_o, f_oi) */
 #pragma omp parallel for schedule(dynamic) num_threads(r->threads)
     for (int j = 0; j < NJOBS; j++) {
-        vx_cpx *X = r->spec[omp_get_thread_num()];
-        float *buf = r->time[omp_get_thread_num()];
+        vx_cpxr *X = r->spec[omp_get_thread_num()];
+        vx_real *buf = r->time[omp_get_thread_num()];
         if (j < 4) {
             int o = j / 2, i = j % 2;
             for (size_t k = 0; k < r->bins; k++) {
-                vx_cpx q = r->Q[i][k];
-                float are = 1 + s * q.re, aim = -s * q.im;
-                X[k] = (vx_cpx){(G[o][k].re * are - G[o][k].im * aim) * scale,
-                                (G[o][k].re * aim + G[o][k].im * are) * scale};
+                vx_cpxr q = r->Q[i][k];
+                vx_real are = 1 + s * q.re, aim = -s * q.im;
+                X[k] = (vx_cpxr){(G[o][k].re * are - G[o][k].im * aim) * scale,
+                                 (G[o][k].re * aim + G[o][k].im * are) * scale};
             }
-            vx_fft_inverse(r->plan, X, buf);
-            memcpy(r->gf[j], buf, r->lf * sizeof(float)); /* the rest stays 0 */
+            VX_R(vx_fft_inverse)(r->plan, X, buf);
+            memcpy(r->gf[j], buf, r->lf * sizeof(vx_real)); /* the rest stays 0 */
         } else {
             int i = j - 4;
             double send = 0, dry = 0;
             for (size_t k = 0; k < r->bins; k++) {
-                vx_cpx x = G[i][k];
+                vx_cpxr x = G[i][k];
                 double yre = 0, yim = 0;
                 for (int o = 0; o < 2; o++) {
-                    vx_cpx a = G[o][k], f = r->F[2 * o + i][k];
+                    vx_cpxr a = G[o][k], f = r->F[2 * o + i][k];
                     x.re += s * (a.re * f.re + a.im * f.im);
                     x.im += s * (a.im * f.re - a.re * f.im);
                     yre += (double)a.re * f.re + (double)a.im * f.im;
@@ -331,19 +340,19 @@ int vx_response_backward(vx_response *r, vx_cpx *const acc[2], vx_fx *grad, doub
                 double w = hermitian_weight(r, k);
                 send += w * (yre * r->Q[i][k].re + yim * r->Q[i][k].im);
                 dry += w * G[i][k].re;
-                X[k] = (vx_cpx){x.re * scale, x.im * scale};
+                X[k] = (vx_cpxr){x.re * scale, x.im * scale};
             }
             gsend[i] = send / (double)r->grid, gdry[i] = dry / (double)r->grid;
-            vx_fft_inverse(r->plan, X, buf);
-            memcpy(r->gq[i], buf, r->lq * sizeof(float));
+            VX_R(vx_fft_inverse)(r->plan, X, buf);
+            memcpy(r->gq[i], buf, r->lq * sizeof(vx_real));
         }
     }
     double theta = atan2(r->dry[1], r->dry[0]);
     grad->pan += M_PI / 2 * M_SQRT2 * (-sin(theta) * gdry[0] + cos(theta) * gdry[1]);
     grad->send += gsend[0] + gsend[1];
-    const float *gf[4] = {r->gf[0], r->gf[1], r->gf[2], r->gf[3]};
-    if (vx_fdn_backward(r->fdn, gf, grad, e) ||
-        vx_delay_backward(r->delay, r->gq[0], r->gq[1], grad, g_eta, e))
+    const vx_real *gf[4] = {r->gf[0], r->gf[1], r->gf[2], r->gf[3]};
+    if (VX_R(vx_fdn_backward)(r->fdn, gf, grad, e) ||
+        VX_R(vx_delay_backward)(r->delay, r->gq[0], r->gq[1], grad, g_eta, e))
         return -1;
     return 0;
 }

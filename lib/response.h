@@ -16,59 +16,67 @@
 /* Length of h_o in samples: the delay and FDN responses convolved. */
 size_t vx_response_len(void);
 
-typedef struct vx_response vx_response;
+/* FFT grid (points) of vx_response_create(n, from), and the bytes that (float) response holds
+ * with `threads` threads (vx_response_work's bytes: per thread of its users). */
+size_t vx_response_grid(size_t n, size_t from);
+size_t vx_response_bytes(size_t n, size_t from, int threads);
+size_t vx_response_work_bytes(size_t n, size_t from);
+
+#endif
+
+/* The response and its passes, once per precision (dsp/real.h): vx_response with float
+ * signals, spectra and transforms, or vx_response_d, every function's name ending in _d,
+ * with double ones (signals: double; spectra C and acc: vx_cpxd). vx-match's MIR
+ * encoder renders its queries with the double one (style/objective.c). */
+#include "dsp/real.h"
+
+typedef struct VX_R(vx_response) VX_R(vx_response);
 /* Per-thread buffers for applying a response and its backward pass. */
-typedef struct vx_response_work vx_response_work;
+typedef struct VX_R(vx_response_work) VX_R(vx_response_work);
 
 /* A response for signals of up to n samples whose outputs are used from sample `from`
  * on (0: all of them; a fit's loss skips the chunk overlap), and for an impulse response
  * of up to n samples: the FFT grid is the smallest whose wrap-around stays in the unused
  * outputs. NULL when out of memory, n is 0 or from >= n. */
-vx_response *vx_response_create(size_t n, size_t from);
+VX_R(vx_response) *VX_R(vx_response_create)(size_t n, size_t from);
 /* A response only for vx_response_impulse (the whole h_o), on the smallest grid. */
-vx_response *vx_response_create_impulse(void);
-void vx_response_free(vx_response *r);
-/* FFT grid (points) of vx_response_create(n, from), and the bytes that response holds
- * with `threads` threads (vx_response_work's bytes: per thread of its users). */
-size_t vx_response_grid(size_t n, size_t from);
-size_t vx_response_bytes(size_t n, size_t from, int threads);
-size_t vx_response_work_bytes(size_t n, size_t from);
-size_t vx_response_bins(const vx_response *r);
+VX_R(vx_response) *VX_R(vx_response_create_impulse)(void);
+void VX_R(vx_response_free)(VX_R(vx_response) *r);
+size_t VX_R(vx_response_bins)(const VX_R(vx_response) *r);
 
 /* Builds the delay and FDN responses for fx and the spectra H_o. eta (< 0) is the delay
  * surrogate's damping, used only by vx_response_backward. Returns 0, or -1 with e set when
  * the FDN or the delay cannot be formed. */
-int vx_response_build(vx_response *r, const vx_fx *fx, double eta, vx_err *e);
+int VX_R(vx_response_build)(VX_R(vx_response) *r, const vx_fx *fx, double eta, vx_err *e);
 /* The same values for DiffVox's eval-mode chain, differentiated as it is (vx-match): the
  * backward takes the delay time through the hard sinc pulse (fx/delay.h SINC_EVAL), not
  * the surrogate, and gives no eta gradient. */
-int vx_response_build_eval(vx_response *r, const vx_fx *fx, vx_err *e);
+int VX_R(vx_response_build_eval)(VX_R(vx_response) *r, const vx_fx *fx, vx_err *e);
 
 /* h_o[t] for t < min(n, vx_response_len()) (n of vx_response_create; all of it for
  * vx_response_create_impulse) into caller arrays (streaming convolution). */
-void vx_response_impulse(vx_response *r, float *h_left, float *h_right);
+void VX_R(vx_response_impulse)(VX_R(vx_response) *r, vx_real *h_left, vx_real *h_right);
 
-vx_response_work *vx_response_work_create(const vx_response *r);
-void vx_response_work_free(vx_response_work *w);
+VX_R(vx_response_work) *VX_R(vx_response_work_create)(const VX_R(vx_response) *r);
+void VX_R(vx_response_work_free)(VX_R(vx_response_work) *w);
 
 /* y_o = h_o * c truncated to n samples (n no more than vx_response_create's): into yl, yr,
  * or interleaved into y[2n] if yr is NULL (then yl is y); samples before `from` are 0. C (vx_response_bins complex,
  * caller-owned, may be NULL) keeps the spectrum of c for the backward pass. */
-void vx_response_apply(const vx_response *r, vx_response_work *w, const float *c, size_t n,
-                       vx_cpx *C, float *yl, float *yr);
+void VX_R(vx_response_apply)(const VX_R(vx_response) *r, VX_R(vx_response_work) *w,
+                             const vx_real *c, size_t n, vx_cpxr *C, vx_real *yl,
+                             vx_real *yr);
 
 /* Backward of one apply: gl, gr = dL/dy_o (n samples, 0 before `from`), C the spectrum
  * that apply kept.
  * Writes gc = dL/dc (n samples) and ADDS the spectra of dL/dh_o to acc[2]
  * (vx_response_bins complex each; one pair per thread, zeroed by the caller). */
-void vx_response_apply_backward(const vx_response *r, vx_response_work *w, const vx_cpx *C,
-                                const float *gl, const float *gr, size_t n, float *gc,
-                                vx_cpx *const acc[2]);
+void VX_R(vx_response_apply_backward)(const VX_R(vx_response) *r, VX_R(vx_response_work) *w,
+                                      const vx_cpxr *C, const vx_real *gl, const vx_real *gr,
+                                      size_t n, vx_real *gc, vx_cpxr *const acc[2]);
 
 /* Backward through the construction of h_o, given the summed acc of every apply:
  * ADDS dL/d(physical) of the delay, FDN, send and dry pan to grad, dL/d(eta) to *g_eta.
  * Returns 0, or -1 with e set before a build. */
-int vx_response_backward(vx_response *r, vx_cpx *const acc[2], vx_fx *grad, double *g_eta,
-                         vx_err *e);
-
-#endif
+int VX_R(vx_response_backward)(VX_R(vx_response) *r, vx_cpxr *const acc[2], vx_fx *grad,
+                               double *g_eta, vx_err *e);

@@ -7,7 +7,9 @@
  * only touches the small far part, which keeps the result within about -150 dB of exact
  * double, and short blocks cost less than one transform of the whole signal. Blocks run
  * on the OpenMP threads, the near taps sixteen outputs at a time in vector registers, and
- * the static curve (a log and an exp per sample) with the four-lane exp and log. */
+ * the static curve (a log and an exp per sample) with the four-lane exp and log.
+ * Input and output signals in vx_real: compiled again in double by comp_d.c (dsp/real.h),
+ * the gain's computation the same in both; streaming in float only. */
 /* Fused multiply-adds where the ISA has them (the AVX2 clones): -std=c11 turns contraction
  * off, and the lookahead and the static curve are mostly multiply-adds. */
 #pragma GCC optimize("fp-contract=fast")
@@ -31,39 +33,39 @@
 
 enum { FLAG_ATTACK = 1, FLAG_COMP = 2, FLAG_EXP = 4 };
 
-struct vx_comp {
+struct VX_R(vx_comp) {
     size_t max_len, n;
     /* parameters of the last forward */
     double alpha, at, rt, ct, et, cs, es, cr, er, makeup;
     double w[VX_COMP_TAPS], dw[VX_COMP_TAPS]; /* sinc taps and d/d(lookahead samples) */
     int lo, hi;          /* near taps [lo, hi] */
-    float *e;            /* input */
+    vx_real *e;          /* input */
     double *P, *L, *f;   /* detector power, its level in dB, static-curve gain */
     double *gpad;        /* smoothed gain, replicate-padded: gpad[44 + t] = g[t] */
     double *gla, *dgla;  /* lookahead gain and its derivative in l (samples) */
     unsigned char *flag; /* attack/release choice and active static-curve branch */
     double *ggla, *work; /* backward: dL/d(gla), dL/d(gpad) */
     const vx_fft *plan;  /* BLOCK-point real FFT */
-    _Alignas(64) vx_cpx WF[NBIN];   /* spectra of the far taps w, dw (aligned for SIMD */
-    _Alignas(64) vx_cpx DWF[NBIN];  /* transforms, as vx_fft_alloc) */
+    _Alignas(64) vx_cpxr WF[NBIN];  /* spectra of the far taps w, dw (aligned for SIMD */
+    _Alignas(64) vx_cpxr DWF[NBIN]; /* transforms, as vx_fft_alloc) */
 };
 
 /* Work memory of one far-tap block, one per thread. */
 typedef struct {
-    _Alignas(64) float fbuf[BLOCK];
-    _Alignas(64) vx_cpx S[NBIN]; /* spectrum of the block */
-    _Alignas(64) vx_cpx X[NBIN]; /* a product of spectra */
+    _Alignas(64) vx_real fbuf[BLOCK];
+    _Alignas(64) vx_cpxr S[NBIN]; /* spectrum of the block */
+    _Alignas(64) vx_cpxr X[NBIN]; /* a product of spectra */
 } block_work;
 
-vx_comp *vx_comp_create(size_t max_len)
+VX_R(vx_comp) *VX_R(vx_comp_create)(size_t max_len)
 {
-    vx_comp *c = vx_fft_alloc(sizeof *c);
+    VX_R(vx_comp) *c = vx_fft_alloc(sizeof *c);
     if (!c)
         return NULL;
     memset(c, 0, sizeof *c);
     size_t m = max_len ? max_len : 1, np = m + VX_COMP_TAPS - 1;
     c->max_len = max_len;
-    c->plan = vx_fft_get(BLOCK);
+    c->plan = VX_R(vx_fft_get)(BLOCK);
     c->e = malloc(m * sizeof *c->e);
     c->P = malloc(m * sizeof *c->P);
     c->L = malloc(m * sizeof *c->L);
@@ -76,13 +78,13 @@ vx_comp *vx_comp_create(size_t max_len)
     c->work = malloc(np * sizeof *c->work);
     if (!c->plan || !c->e || !c->P || !c->L || !c->f || !c->gla || !c->dgla || !c->flag ||
         !c->gpad || !c->ggla || !c->work) {
-        vx_comp_free(c);
+        VX_R(vx_comp_free)(c);
         return NULL;
     }
     return c;
 }
 
-void vx_comp_free(vx_comp *c)
+void VX_R(vx_comp_free)(VX_R(vx_comp) *c)
 {
     if (!c)
         return;
@@ -93,7 +95,7 @@ void vx_comp_free(vx_comp *c)
 
 /* Taps w[k] = sinc(k - 44 - l) as torch.sinc computes them (sin(pi t)/(pi t)), and
  * dw/dl = -sinc'(t) = -(cos(pi t) - sinc(t)) / t (spec §5.4). Near window around the peak. */
-static void lookahead_taps(vx_comp *c, double ell)
+static void lookahead_taps(VX_R(vx_comp) *c, double ell)
 {
     for (int k = 0; k < VX_COMP_TAPS; k++) {
         double t = (double)(k - VX_COMP_PAD_LEFT) - ell;
@@ -113,25 +115,25 @@ static void lookahead_taps(vx_comp *c, double ell)
 }
 
 /* out[k] = scale * a[k] * (conj_b ? conj(b[k]) : b[k]) over nb bins, products in double. */
-static void spec_mul(const vx_cpx *a, const vx_cpx *b, int conj_b, double scale, vx_cpx *out,
+static void spec_mul(const vx_cpxr *a, const vx_cpxr *b, int conj_b, double scale, vx_cpxr *out,
                      size_t nb)
 {
     double s = conj_b ? -1.0 : 1.0;
     for (size_t k = 0; k < nb; k++) {
         double ar = a[k].re, ai = a[k].im, br = b[k].re, bi = s * b[k].im;
-        out[k].re = (float)(scale * (ar * br - ai * bi));
-        out[k].im = (float)(scale * (ar * bi + ai * br));
+        out[k].re = (vx_real)(scale * (ar * br - ai * bi));
+        out[k].im = (vx_real)(scale * (ar * bi + ai * br));
     }
 }
 
 /* Spectrum X of the block x[0..m) - offset, m <= BLOCK, zero-padded (float). */
-static void block_spectrum(const vx_comp *c, block_work *bw, const double *x, double offset,
-                           size_t m, vx_cpx *X)
+static void block_spectrum(const VX_R(vx_comp) *c, block_work *bw, const double *x, double offset,
+                           size_t m, vx_cpxr *X)
 {
     for (size_t j = 0; j < m; j++)
-        bw->fbuf[j] = (float)(x[j] - offset);
+        bw->fbuf[j] = (vx_real)(x[j] - offset);
     memset(bw->fbuf + m, 0, (BLOCK - m) * sizeof *bw->fbuf);
-    vx_fft_forward(c->plan, bw->fbuf, X);
+    VX_R(vx_fft_forward)(c->plan, bw->fbuf, X);
 }
 
 static size_t min_sz(size_t a, size_t b) { return a < b ? a : b; }
@@ -159,7 +161,7 @@ static inline double curve_db(double cs, double ct, double es, double et, double
 
 /* The static curve for power P: the target gain f, its level L (dB) and which branch is
  * active. */
-static inline double curve_gain(const vx_comp *c, double P, double *level, unsigned char *flag)
+static inline double curve_gain(const VX_R(vx_comp) *c, double P, double *level, unsigned char *flag)
 {
     double L = 20.0 * log10(sqrt(P));
     double m = curve_db(c->cs, c->ct, c->es, c->et, L, flag);
@@ -167,14 +169,16 @@ static inline double curve_gain(const vx_comp *c, double P, double *level, unsig
     return m < 0 ? exp(m * (M_LN10 / 20.0)) : 1.0; /* 10^(g/20) */
 }
 
+#ifndef VX_REAL_DOUBLE /* one definition */
 double vx_comp_curve_db(const vx_fx *fx, double level_db)
 {
     return curve_db(1 - 1 / fx->comp.cmp_ratio, fx->comp.cmp_th_db, 1 - 1 / fx->comp.exp_ratio,
                     fx->comp.exp_th_db, level_db, NULL);
 }
+#endif
 
 /* Smoothing step (spec §5.3): from gain g towards f, attack when falling. */
-static inline double smooth_step(const vx_comp *c, double g, double f, unsigned char *flag)
+static inline double smooth_step(const VX_R(vx_comp) *c, double g, double f, unsigned char *flag)
 {
     double k = c->rt;
     if (f < g)
@@ -185,7 +189,7 @@ static inline double smooth_step(const vx_comp *c, double g, double f, unsigned 
 
 /* curve_gain for samples [t0, t1), four at a time with the vector log and exp (the last
  * few, and vectors with a power below the normal range, one by one). */
-VX_CLONES static void curve_tile(vx_comp *c, size_t t0, size_t t1)
+VX_CLONES static void curve_tile(VX_R(vx_comp) *c, size_t t0, size_t t1)
 {
     const double db_per_ln = 10.0 / M_LN10, ln_per_db = M_LN10 / 20.0;
     size_t t = t0;
@@ -215,7 +219,7 @@ VX_CLONES static void curve_tile(vx_comp *c, size_t t0, size_t t1)
 
 /* Detector, static curve and smoothing (spec §5.1-3). The two recursions run in time
  * order; the static curve between them (a log and an exp per sample) runs in parallel. */
-static void gain_forward(vx_comp *c, size_t n)
+static void gain_forward(VX_R(vx_comp) *c, size_t n)
 {
     double Pp = 0.0;
     for (size_t t = 0; t < n; t++)
@@ -234,11 +238,11 @@ static void gain_forward(vx_comp *c, size_t n)
 
 /* out[t] = (double)fbuf[t] + offset for the first m samples of a block's inverse transform
  * of spectrum S times conj(K). */
-static void block_correlate(const vx_comp *c, block_work *bw, const vx_cpx *K, double offset,
+static void block_correlate(const VX_R(vx_comp) *c, block_work *bw, const vx_cpxr *K, double offset,
                             double *out, size_t m)
 {
     spec_mul(bw->S, K, 1, 1.0 / BLOCK, bw->X, NBIN);
-    vx_fft_inverse(c->plan, bw->X, bw->fbuf);
+    VX_R(vx_fft_inverse)(c->plan, bw->X, bw->fbuf);
     for (size_t i = 0; i < m; i++)
         out[i] = (double)bw->fbuf[i] + offset;
 }
@@ -311,7 +315,7 @@ static void sum_tile(void *ctx, size_t t0, size_t t1, double *out)
  * yields outputs b HOP .. (b+1) HOP - 1), then the block's near taps directly; blocks run in
  * parallel. dgla is kept so the backward pass gets dL/dl = sum_t dL/dgla[t] dgla[t] with no
  * long correlation of its own. */
-static void lookahead_forward(vx_comp *c, size_t n)
+static void lookahead_forward(VX_R(vx_comp) *c, size_t n)
 {
     size_t np = n + VX_COMP_TAPS - 1, nblk = (n + HOP - 1) / HOP;
     double mean = 0, wsum = 0, dwsum = 0, wf[VX_COMP_TAPS], dwf[VX_COMP_TAPS];
@@ -358,7 +362,7 @@ static int params_valid(const vx_fx *fx)
 }
 
 /* Parameters of fx->comp into c; -1 with err set when outside torchcomp's ranges. */
-static int set_params(vx_comp *c, const vx_fx *fx, vx_err *err)
+static int set_params(VX_R(vx_comp) *c, const vx_fx *fx, vx_err *err)
 {
     if (!params_valid(fx))
         return vx_err_set(err, "compressor: a value outside torchcomp's ranges (RMS coefficient, "
@@ -372,8 +376,8 @@ static int set_params(vx_comp *c, const vx_fx *fx, vx_err *err)
     return 0;
 }
 
-int vx_comp_forward(vx_comp *c, const vx_fx *fx, const float *e, float *y, size_t n,
-                    vx_err *err)
+int VX_R(vx_comp_forward)(VX_R(vx_comp) *c, const vx_fx *fx, const vx_real *e, vx_real *y,
+                          size_t n, vx_err *err)
 {
     if (n > c->max_len)
         return vx_err_set(err, "compressor: made for at most %zu samples, given %zu", c->max_len, n);
@@ -386,10 +390,11 @@ int vx_comp_forward(vx_comp *c, const vx_fx *fx, const float *e, float *y, size_
     gain_forward(c, n);
     lookahead_forward(c, n);
     for (size_t t = 0; t < n; t++)
-        y[t] = (float)((double)c->e[t] * c->gla[t] * c->makeup);
+        y[t] = (vx_real)((double)c->e[t] * c->gla[t] * c->makeup);
     return 0;
 }
 
+#ifndef VX_REAL_DOUBLE /* streaming (renders): float */
 /* Streaming: the recursions carry their state across pushes; smoothed gains queue up in
  * gpad until a block of `block` outputs has its 661 samples of lookahead, then the block
  * goes through lookahead_forward exactly as a whole signal would. */
@@ -476,9 +481,10 @@ size_t vx_comp_stream_finish(vx_comp_stream *s, float *y)
     stream_emit(s, m, y);
     return m;
 }
+#endif
 
 /* gp[j] += sum of the near taps w[k] gg[j - k] over 0 <= j - k < n. */
-static void near_edge(const vx_comp *c, const double *gg, double *gp, size_t n, size_t j)
+static void near_edge(const VX_R(vx_comp) *c, const double *gg, double *gp, size_t n, size_t j)
 {
     long kmin = (long)j - (long)n + 1 > c->lo ? (long)j - (long)n + 1 : c->lo;
     long kmax = (long)j < c->hi ? (long)j : c->hi;
@@ -490,7 +496,7 @@ static void near_edge(const vx_comp *c, const double *gg, double *gp, size_t n, 
 
 /* Transpose of lookahead_forward's gla: gp[j] = sum_k w[k] gg[j - k] over the padded
  * signal, far taps by overlap-add of the same blocks, near taps gathered per j. */
-static void lookahead_backward(vx_comp *c, const double *gg, double *gp, size_t n)
+static void lookahead_backward(VX_R(vx_comp) *c, const double *gg, double *gp, size_t n)
 {
     size_t np = n + VX_COMP_TAPS - 1, nblk = (n + HOP - 1) / HOP;
     memset(gp, 0, np * sizeof *gp);
@@ -505,7 +511,7 @@ static void lookahead_backward(vx_comp *c, const double *gg, double *gp, size_t 
                 size_t t0 = b * HOP;
                 block_spectrum(c, &bw, gg + t0, 0.0, min_sz(HOP, n - t0), bw.S);
                 spec_mul(bw.S, c->WF, 0, 1.0 / BLOCK, bw.X, NBIN);
-                vx_fft_inverse(c->plan, bw.X, bw.fbuf);
+                VX_R(vx_fft_inverse)(c->plan, bw.X, bw.fbuf);
                 for (size_t i = 0, m = min_sz(BLOCK, np - t0); i < m; i++)
                     gp[t0 + i] += bw.fbuf[i];
             }
@@ -526,14 +532,14 @@ static void lookahead_backward(vx_comp *c, const double *gg, double *gp, size_t 
 /* Through y = e gla makeup: ggla[t] = dL/dgla[t] for t in [t0, t1), and the tile's terms of
  * sum dL/dy e gla and sum ggla dgla into out[0], out[1] (vx_psum_fn). */
 typedef struct {
-    vx_comp *c;
-    const float *gy;
+    VX_R(vx_comp) *c;
+    const vx_real *gy;
 } gla_grad_job;
 
 static void gla_grad_tile(void *ctx, size_t t0, size_t t1, double *out)
 {
     gla_grad_job *j = ctx;
-    const vx_comp *c = j->c;
+    const VX_R(vx_comp) *c = j->c;
     double gmk = 0, gl = 0;
     for (size_t t = t0; t < t1; t++) {
         double gyt = j->gy[t];
@@ -544,7 +550,7 @@ static void gla_grad_tile(void *ctx, size_t t0, size_t t1, double *out)
     out[0] += gmk, out[1] += gl;
 }
 
-void vx_comp_backward(vx_comp *c, const float *gy, float *ge, vx_fx *gfx)
+void VX_R(vx_comp_backward)(VX_R(vx_comp) *c, const vx_real *gy, vx_real *ge, vx_fx *gfx)
 {
     size_t n = c->n;
     if (n == 0)
@@ -590,7 +596,7 @@ void vx_comp_backward(vx_comp *c, const float *gy, float *ge, vx_fx *gfx)
         else
             s = SQ_FLOOR;
         g_alpha += mu * (s - (t ? c->P[t - 1] : 0.0));
-        ge[t] = (float)((double)gy[t] * c->gla[t] * c->makeup + ges);
+        ge[t] = (vx_real)((double)gy[t] * c->gla[t] * c->makeup + ges);
         lam1 = lam, k1 = k, mu1 = mu;
     }
     gfx->comp.cmp_th_db += g_ct;

@@ -1,5 +1,6 @@
 /* Frequency-sampled ping-pong delay (spec/effects.md §6a) and its reverse mode, with the
- * delay-time and eta gradients taken through the damped-pulse surrogate (§6b). */
+ * delay-time and eta gradients taken through the damped-pulse surrogate (§6b). Signals,
+ * transforms and spectra in vx_real: compiled again in double by delay_d.c (dsp/real.h). */
 #include "fx/delay.h"
 
 #include <math.h>
@@ -18,17 +19,17 @@ typedef struct {
     double re, im;
 } cplx;
 
-struct vx_delay {
+struct VX_R(vx_delay) {
     size_t len, nbins;
     const vx_fft *plan;
     int nthreads;
     double *pulse;     /* len: p, the forward's pulse */
     double *shaped;    /* len: LPF(p) */
     double *gbuf;      /* len: gradients in double */
-    float *fbuf[2];    /* len: float signals for the FFTs */
-    vx_cpx *cbuf[2];   /* nbins: spectra for the FFTs */
+    vx_real *fbuf[2];  /* len: signals for the FFTs */
+    vx_cpxr *cbuf[2];  /* nbins: spectra for the FFTs */
     cplx *p;           /* nbins: P = rfft(LPF(p)) */
-    float *h[2];       /* len: irfft(O) / len and irfft(E) / len, before gain and pans */
+    vx_real *h[2];     /* len: irfft(O) / len and irfft(E) / len, before gain and pans */
     double *part;      /* nthreads x NPART */
     /* the last forward */
     int ready, n_echo;
@@ -38,16 +39,16 @@ struct vx_delay {
     vx_biquad lpf;
 };
 
-vx_delay *vx_delay_create(size_t len)
+VX_R(vx_delay) *VX_R(vx_delay_create)(size_t len)
 {
     if (len < 4 || len % 2)
         return NULL;
-    vx_delay *d = calloc(1, sizeof *d);
+    VX_R(vx_delay) *d = calloc(1, sizeof *d);
     if (!d)
         return NULL;
     d->len = len;
     d->nbins = len / 2 + 1;
-    d->plan = vx_fft_get(len);
+    d->plan = VX_R(vx_fft_get)(len);
     d->nthreads = omp_get_max_threads();
     d->pulse = vx_fft_alloc(len * sizeof *d->pulse);
     d->shaped = vx_fft_alloc(len * sizeof *d->shaped);
@@ -62,13 +63,13 @@ vx_delay *vx_delay_create(size_t len)
         ok = ok && d->fbuf[j] && d->h[j] && d->cbuf[j];
     }
     if (!ok) {
-        vx_delay_free(d);
+        VX_R(vx_delay_free)(d);
         return NULL;
     }
     return d;
 }
 
-void vx_delay_free(vx_delay *d)
+void VX_R(vx_delay_free)(VX_R(vx_delay) *d)
 {
     if (!d)
         return;
@@ -78,14 +79,24 @@ void vx_delay_free(vx_delay *d)
     free(d);
 }
 
-size_t vx_delay_len(const vx_delay *d) { return d->len; }
+size_t VX_R(vx_delay_len)(const VX_R(vx_delay) *d) { return d->len; }
 
+#ifndef VX_REAL_DOUBLE /* one definition of what does not depend on the precision */
 double vx_delay_eta_penalty(double eta, double *d_eta)
 {
     double e = exp(eta);
     *d_eta = -2.0 * (1.0 - e) * e;
     return (1.0 - e) * (1.0 - e);
 }
+
+int vx_delay_echo_count(const vx_fx *fx, size_t len)
+{
+    double dly = VX_FS * fx->delay.time_ms * 0.001; /* spec §12: in this order */
+    if (!(dly >= 0) || floor(dly + 1) > (double)len)
+        return -1;
+    return (int)(len / (size_t)floor(dly + 1));
+}
+#endif
 
 static cplx cmul(cplx a, cplx b) { return (cplx){a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re}; }
 
@@ -94,7 +105,7 @@ static cplx cjmul(cplx a, cplx b) { return (cplx){a.re * b.re + a.im * b.im, a.r
 
 /* Bin k of the surrogate's spectrum, S_k = exp(eta k - j 2 pi D k / L) (spec §6b); the
  * phase is reduced as (k D) mod L before scaling, so high bins keep their accuracy. */
-static cplx surrogate_bin(const vx_delay *d, size_t k)
+static cplx surrogate_bin(const VX_R(vx_delay) *d, size_t k)
 {
     double mag = exp(d->eta * (double)k);
     double ph = -2.0 * M_PI * fmod((double)k * d->dly, (double)d->len) / (double)d->len;
@@ -107,7 +118,7 @@ static cplx surrogate_bin(const vx_delay *d, size_t k)
 
 /* s[i] = S_(k0 + i) for the run of bins from k0 (up to SUR_RUN, not past the last bin);
  * returns their count. */
-static size_t surrogate_run(const vx_delay *d, size_t k0, cplx s[SUR_RUN])
+static size_t surrogate_run(const VX_R(vx_delay) *d, size_t k0, cplx s[SUR_RUN])
 {
     size_t m = d->nbins - k0 < SUR_RUN ? d->nbins - k0 : SUR_RUN;
     cplx z = surrogate_bin(d, 1);
@@ -142,7 +153,7 @@ static void echo_sums(cplx p, double fb, int n, cplx oe[2], cplx *d_dp, cplx *d_
 }
 
 /* The pulse of spec §6a (hard sinc, as torch.sinc) or §6b (damped surrogate) into d->pulse. */
-static void make_pulse(vx_delay *d, vx_delay_pulse kind)
+static void make_pulse(VX_R(vx_delay) *d, vx_delay_pulse kind)
 {
     if (kind != VX_DELAY_PULSE_DAMPED) {
 #pragma omp parallel for schedule(static) num_threads(d->nthreads)
@@ -157,31 +168,23 @@ static void make_pulse(vx_delay *d, vx_delay_pulse kind)
     for (size_t k0 = 0; k0 < d->nbins; k0 += SUR_RUN) {
         cplx s[SUR_RUN];
         for (size_t i = 0, m = surrogate_run(d, k0, s); i < m; i++)
-            d->cbuf[0][k0 + i] = (vx_cpx){(float)(s[i].re * inv_len), (float)(s[i].im * inv_len)};
+            d->cbuf[0][k0 + i] = (vx_cpxr){(vx_real)(s[i].re * inv_len), (vx_real)(s[i].im * inv_len)};
     }
-    vx_fft_inverse(d->plan, d->cbuf[0], d->fbuf[0]);
+    VX_R(vx_fft_inverse)(d->plan, d->cbuf[0], d->fbuf[0]);
     for (size_t n = 0; n < d->len; n++)
         d->pulse[n] = d->fbuf[0][n];
 }
 
-/* Real spectrum of a double signal (through the float FFT) into cbuf[j]. */
-static void spectrum(vx_delay *d, const double *x, int j)
+/* Real spectrum of a double signal (through the vx_real FFT) into cbuf[j]. */
+static void spectrum(VX_R(vx_delay) *d, const double *x, int j)
 {
     for (size_t n = 0; n < d->len; n++)
-        d->fbuf[j][n] = (float)x[n];
-    vx_fft_forward(d->plan, d->fbuf[j], d->cbuf[j]);
+        d->fbuf[j][n] = (vx_real)x[n];
+    VX_R(vx_fft_forward)(d->plan, d->fbuf[j], d->cbuf[j]);
 }
 
-int vx_delay_echo_count(const vx_fx *fx, size_t len)
-{
-    double dly = VX_FS * fx->delay.time_ms * 0.001; /* spec §12: in this order */
-    if (!(dly >= 0) || floor(dly + 1) > (double)len)
-        return -1;
-    return (int)(len / (size_t)floor(dly + 1));
-}
-
-int vx_delay_forward(vx_delay *d, const vx_fx *fx, double eta, vx_delay_pulse pulse,
-                     float *left, float *right, vx_err *e)
+int VX_R(vx_delay_forward)(VX_R(vx_delay) *d, const vx_fx *fx, double eta, vx_delay_pulse pulse,
+                     vx_real *left, vx_real *right, vx_err *e)
 {
     d->ready = 0;
     d->dly = VX_FS * fx->delay.time_ms * 0.001;
@@ -207,17 +210,17 @@ int vx_delay_forward(vx_delay *d, const vx_fx *fx, double eta, vx_delay_pulse pu
         d->p[k] = (cplx){d->cbuf[0][k].re, d->cbuf[0][k].im};
         echo_sums(d->p[k], d->fb, d->n_echo, oe, NULL, NULL);
         for (int j = 0; j < 2; j++)
-            d->cbuf[j][k] = (vx_cpx){(float)(oe[j].re * inv_len), (float)(oe[j].im * inv_len)};
+            d->cbuf[j][k] = (vx_cpxr){(vx_real)(oe[j].re * inv_len), (vx_real)(oe[j].im * inv_len)};
     }
 #pragma omp parallel for num_threads(d->nthreads)
     for (int j = 0; j < 2; j++)
-        vx_fft_inverse(d->plan, d->cbuf[j], d->h[j]);
+        VX_R(vx_fft_inverse)(d->plan, d->cbuf[j], d->h[j]);
     const double gl[2] = {M_SQRT2 * d->gain * cos(d->th[0]), M_SQRT2 * d->gain * cos(d->th[1])};
     const double gr[2] = {M_SQRT2 * d->gain * sin(d->th[0]), M_SQRT2 * d->gain * sin(d->th[1])};
     for (size_t n = 0; n < d->len; n++) {
         double o = d->h[0][n], e = d->h[1][n];
-        left[n] = (float)(gl[0] * o + gl[1] * e);
-        right[n] = (float)(gr[0] * o + gr[1] * e);
+        left[n] = (vx_real)(gl[0] * o + gl[1] * e);
+        right[n] = (vx_real)(gr[0] * o + gr[1] * e);
     }
     d->ready = 1;
     return 0;
@@ -225,7 +228,7 @@ int vx_delay_forward(vx_delay *d, const vx_fx *fx, double eta, vx_delay_pulse pu
 
 /* dL/dD through p[n] = sinc(n - D) itself, from gbuf = dL/dp: sum_n gbuf[n] (-sinc'(n - D)),
  * sinc'(x) = (pi x cos(pi x) - sin(pi x)) / (pi x^2), 0 at x = 0 (torch.sinc's backward). */
-static double sinc_time_grad(const vx_delay *d)
+static double sinc_time_grad(const VX_R(vx_delay) *d)
 {
     double s = 0;
     for (size_t n = 0; n < d->len; n++) {
@@ -237,7 +240,7 @@ static double sinc_time_grad(const vx_delay *d)
 }
 
 /* Sum of the per-thread partials q, in thread order (deterministic for a thread count). */
-static double part_sum(const vx_delay *d, int q)
+static double part_sum(const VX_R(vx_delay) *d, int q)
 {
     double s = 0;
     for (int t = 0; t < d->nthreads; t++)
@@ -248,15 +251,15 @@ static double part_sum(const vx_delay *d, int q)
 /* Through the pans and the gain, for samples [t0, t1): fbuf[j] = dL/dh_j and the tile's
  * terms of dL/d(gain), dL/d(theta_odd), dL/d(theta_even) into out[0..2] (vx_psum_fn). */
 typedef struct {
-    vx_delay *d;
-    const float *gl, *gr;
+    VX_R(vx_delay) *d;
+    const vx_real *gl, *gr;
 } pan_grad_job;
 
 static void pan_grad_tile(void *ctx, size_t t0, size_t t1, double *out)
 {
     pan_grad_job *j = ctx;
-    vx_delay *d = j->d;
-    const float *gl = j->gl, *gr = j->gr;
+    VX_R(vx_delay) *d = j->d;
+    const vx_real *gl = j->gl, *gr = j->gr;
     const double c[2] = {cos(d->th[0]), cos(d->th[1])}, s[2] = {sin(d->th[0]), sin(d->th[1])};
     double dgain = 0, dth[2] = {0, 0};
     for (size_t n = t0; n < t1; n++)
@@ -264,12 +267,12 @@ static void pan_grad_tile(void *ctx, size_t t0, size_t t1, double *out)
             double h = d->h[k][n], a = c[k] * gl[n] + s[k] * gr[n];
             dgain += M_SQRT2 * h * a;
             dth[k] += M_SQRT2 * d->gain * h * (c[k] * gr[n] - s[k] * gl[n]);
-            d->fbuf[k][n] = (float)(M_SQRT2 * d->gain * a);
+            d->fbuf[k][n] = (vx_real)(M_SQRT2 * d->gain * a);
         }
     out[0] += dgain, out[1] += dth[0], out[2] += dth[1];
 }
 
-int vx_delay_backward(vx_delay *d, const float *gl, const float *gr, vx_fx *grad,
+int VX_R(vx_delay_backward)(VX_R(vx_delay) *d, const vx_real *gl, const vx_real *gr, vx_fx *grad,
                       double *g_eta, vx_err *e)
 {
     if (!d->ready)
@@ -287,7 +290,7 @@ int vx_delay_backward(vx_delay *d, const float *gl, const float *gr, vx_fx *grad
      * the adjoint of the rfft is an unnormalised irfft of (dL/dP) / 2 inside, Re at the ends. */
 #pragma omp parallel for num_threads(d->nthreads)
     for (int j = 0; j < 2; j++)
-        vx_fft_forward(d->plan, d->fbuf[j], d->cbuf[j]);
+        VX_R(vx_fft_forward)(d->plan, d->fbuf[j], d->cbuf[j]);
     memset(d->part, 0, (size_t)d->nthreads * NPART * sizeof *d->part);
     const double inv_len = 1.0 / (double)d->len;
 #pragma omp parallel num_threads(d->nthreads)
@@ -306,11 +309,11 @@ int vx_delay_backward(vx_delay *d, const float *gl, const float *gr, vx_fx *grad
                 part[PART_FB] += cjmul(gx, d_dfb[j]).re;
             }
             double half = edge ? 1.0 : 0.5;
-            d->cbuf[0][k] = (vx_cpx){(float)(half * gp.re), edge ? 0.0f : (float)(half * gp.im)};
+            d->cbuf[0][k] = (vx_cpxr){(vx_real)(half * gp.re), edge ? 0 : (vx_real)(half * gp.im)};
         }
     }
     grad->delay.feedback += part_sum(d, PART_FB);
-    vx_fft_inverse(d->plan, d->cbuf[0], d->fbuf[0]);
+    VX_R(vx_fft_inverse)(d->plan, d->cbuf[0], d->fbuf[0]);
     for (size_t n = 0; n < d->len; n++)
         d->gbuf[n] = d->fbuf[0][n];
 

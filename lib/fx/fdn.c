@@ -1,7 +1,9 @@
 /* Frequency-sampled FDN (spec/effects.md §7a): per bin k, H_k = c (D_k^-1 - U Gamma_k)^-1 b
  * solved in double with partial-pivot LU, four inverse FFTs, then the 4-band EQ along time.
  * The backward pass recomputes each bin's factorisation: storing them would take 150 MB.
- * A forward-only workspace (renders) keeps nothing for a backward pass: 16 len bytes. */
+ * A forward-only workspace (renders) keeps nothing for a backward pass: 16 len bytes.
+ * Responses, spectra and transforms in vx_real: compiled again in double by fdn_d.c
+ * (dsp/real.h); forward-only workspaces (renders) in float only. */
 /* Fused multiply-adds where the ISA has them (the AVX2 clones): -std=c11 turns contraction
  * off, and the per-bin solves are mostly multiply-adds. */
 #pragma GCC optimize("fp-contract=fast")
@@ -30,9 +32,11 @@
 #define ACC_C (ACC_B + NL * 2)
 #define NACC (ACC_C + 2 * NL)
 
+#ifndef VX_REAL_DOUBLE /* one definition */
 const int vx_fdn_delays[NL] = {997, 1153, 1327, 1559, 1801, 2099};
+#endif
 
-struct vx_fdn {
+struct VX_R(vx_fdn) {
     size_t len, nbins;
     size_t stride;                 /* bins from one spectrum in spec[] to the next */
     const vx_fft *plan;
@@ -43,12 +47,16 @@ struct vx_fdn {
                                       phases, which do not depend on the parameters (NULL
                                       forward-only: computed where used) */
     double expo[NL];               /* d_i / 997 (spec §7a step 2) */
-    vx_cpx *spec[NIR];             /* nbins each: H / len before the inverse FFT, then the
+    vx_cpxr *spec[NIR];            /* nbins each: H / len before the inverse FFT, then the
                                       spectra of the gradients in the backward pass */
-    float *pre[NIR];               /* len each: responses before the EQ, then their gradients
+    vx_real *pre[NIR];             /* len each: responses before the EQ, then their gradients
                                       (NULL forward-only: the outputs hold them) */
+#ifdef VX_REAL_DOUBLE
+    vx_peq_d *eq[NIR];             /* the 4-band EQ of each response (eq_create) */
+#else
     vx_peq *eq;                    /* the 4-band EQ of the four responses, one per lane,
                                       with its saved signals (NULL forward-only) */
+#endif
     double *acc;                   /* nthreads x NACC partial gradients */
     /* parameters of the last forward; ready says there was one */
     int ready;
@@ -97,19 +105,19 @@ typedef struct {
 } fdn_bins;
 
 /* Vectors of VW bins that cover the spectrum. */
-static size_t nvectors(const vx_fdn *f) { return (f->nbins + VW - 1) / VW; }
+static size_t nvectors(const VX_R(vx_fdn) *f) { return (f->nbins + VW - 1) / VW; }
 
 /* The float32 grid as torch computes it, arange(F) / L * 2 * pi, times d_i, and the cos
  * and sin of that float phase, for the bins of vector v (the last one repeated past the
  * end). */
-static float f32_omega(const vx_fdn *f, size_t k)
+static float f32_omega(const VX_R(vx_fdn) *f, size_t k)
 {
     float w = (float)k / (float)f->len;
     w = w * 2.0f;
     return w * (float)M_PI;
 }
 
-static void f32_phase_of(const vx_fdn *f, size_t v, float z[NL][2][VW])
+static void f32_phase_of(const VX_R(vx_fdn) *f, size_t v, float z[NL][2][VW])
 {
     for (int l = 0; l < VW; l++) {
         size_t k = v * VW + l < f->nbins ? v * VW + l : f->nbins - 1;
@@ -122,7 +130,7 @@ static void f32_phase_of(const vx_fdn *f, size_t v, float z[NL][2][VW])
     }
 }
 
-static void fill_f32_phase(vx_fdn *f)
+static void fill_f32_phase(VX_R(vx_fdn) *f)
 {
     const size_t nv = nvectors(f);
 #pragma omp parallel for schedule(static) num_threads(f->nthreads)
@@ -130,40 +138,104 @@ static void fill_f32_phase(vx_fdn *f)
         f32_phase_of(f, v, f->f32_phase[v]);
 }
 
-static vx_fdn *create(size_t len, int forward_only)
+/* The 4-band EQ of the four responses: a four-lane float cascade, or in the double build
+ * four double ones (vx_peq_d filters one signal at a time). */
+static int eq_create(VX_R(vx_fdn) *f)
+{
+#ifdef VX_REAL_DOUBLE
+    int ok = 1;
+    for (int j = 0; j < NIR; j++)
+        ok &= (f->eq[j] = vx_peq_create_d(vx_peq_fdn_kinds, VX_FDNEQ_BANDS, f->len)) != NULL;
+    return ok;
+#else
+    return (f->eq = vx_peq_create4(vx_peq_fdn_kinds, VX_FDNEQ_BANDS, f->len)) != NULL;
+#endif
+}
+
+static void eq_free(VX_R(vx_fdn) *f)
+{
+#ifdef VX_REAL_DOUBLE
+    for (int j = 0; j < NIR; j++)
+        vx_peq_free_d(f->eq[j]);
+#else
+    vx_peq_free(f->eq);
+#endif
+}
+
+/* 1 for a full workspace, 0 for a forward-only one (which has no EQ object). */
+static int has_backward(const VX_R(vx_fdn) *f)
+{
+#ifdef VX_REAL_DOUBLE
+    return f->eq[0] != NULL;
+#else
+    return f->eq != NULL;
+#endif
+}
+
+/* ir = the EQ of pre (cannot fail: len is its capacity). */
+static void eq_forward(VX_R(vx_fdn) *f, vx_real *const ir[NIR])
+{
+#ifdef VX_REAL_DOUBLE
+#pragma omp parallel for schedule(static) num_threads(f->nthreads)
+    for (int j = 0; j < NIR; j++)
+        (void)vx_peq_forward_d(f->eq[j], f->bands, f->pre[j], ir[j], f->len, NULL);
+#else
+    (void)vx_peq_forward4(f->eq, f->bands, (const float *const *)f->pre, ir, f->len, NULL);
+#endif
+}
+
+/* pre = dL/d(pre) from g = dL/d(ir); the band gradients ADDED to gb. */
+static void eq_backward(VX_R(vx_fdn) *f, const vx_real *const g[NIR], vx_band *gb)
+{
+#ifdef VX_REAL_DOUBLE
+    vx_band part[NIR][VX_FDNEQ_BANDS];
+    memset(part, 0, sizeof part);
+#pragma omp parallel for schedule(static) num_threads(f->nthreads)
+    for (int j = 0; j < NIR; j++)
+        vx_peq_backward_d(f->eq[j], g[j], f->pre[j], part[j]);
+    for (int j = 0; j < NIR; j++) /* in a fixed order */
+        for (int q = 0; q < VX_FDNEQ_BANDS; q++)
+            gb[q].gain_db += part[j][q].gain_db, gb[q].freq_hz += part[j][q].freq_hz,
+                gb[q].q += part[j][q].q;
+#else
+    vx_peq_backward4(f->eq, g, f->pre, gb);
+#endif
+}
+
+static VX_R(vx_fdn) *create(size_t len, int forward_only)
 {
     if (len < 4 || len % 2)
         return NULL;
-    vx_fdn *f = calloc(1, sizeof *f);
+    VX_R(vx_fdn) *f = calloc(1, sizeof *f);
     if (!f)
         return NULL;
     f->len = len;
-    f->f32_grid = 1; /* as the presets were trained: see vx_fdn_set_f32_grid */
+    f->f32_grid = sizeof(vx_real) == sizeof(float); /* see vx_fdn_set_f32_grid */
     f->nbins = len / 2 + 1;
     /* Forward-only, every spectrum starts at a vector boundary, so that the four inverse
      * transforms take FFTW's aligned plan (spectra 1 and 3 of an odd bin count would need
      * a second plan, unaligned: planned for as long as a transform, run 2.5 times slower).
      * The full workspace keeps the layout that the fits' figures were measured with. */
     f->stride = forward_only ? (f->nbins + 7) / 8 * 8 : f->nbins;
-    f->plan = vx_fft_get(len);
+    f->plan = VX_R(vx_fft_get)(len);
     f->nthreads = omp_get_max_threads();
     /* the four spectra in one block: forward-only, it is the EQ's work memory afterwards */
-    vx_cpx *spec = vx_fft_alloc(NIR * f->stride * sizeof *spec);
+    vx_cpxr *spec = vx_fft_alloc(NIR * f->stride * sizeof *spec);
     int ok = f->plan && spec;
     for (int j = 0; ok && j < NIR; j++)
         f->spec[j] = spec + j * f->stride;
     if (!forward_only) {
         f->acc = malloc((size_t)f->nthreads * NACC * sizeof *f->acc);
-        f->f32_phase = vx_fft_alloc(nvectors(f) * sizeof *f->f32_phase);
-        f->eq = vx_peq_create4(vx_peq_fdn_kinds, VX_FDNEQ_BANDS, len);
-        ok = ok && f->acc && f->f32_phase && f->eq;
+        if (f->f32_grid)
+            f->f32_phase = vx_fft_alloc(nvectors(f) * sizeof *f->f32_phase);
+        ok = ok && f->acc && (f->f32_phase || !f->f32_grid) && eq_create(f);
         for (int j = 0; ok && j < NIR; j++)
             ok = (f->pre[j] = vx_fft_alloc(len * sizeof *f->pre[j])) != NULL;
     }
     if (!ok) {
         free(spec);
         f->spec[0] = NULL;
-        vx_fdn_free(f);
+        VX_R(vx_fdn_free)(f);
         return NULL;
     }
     for (int i = 0; i < NL; i++) {
@@ -177,29 +249,31 @@ static vx_fdn *create(size_t len, int forward_only)
     return f;
 }
 
-vx_fdn *vx_fdn_create(size_t len) { return create(len, 0); }
+VX_R(vx_fdn) *VX_R(vx_fdn_create)(size_t len) { return create(len, 0); }
 
+#ifndef VX_REAL_DOUBLE /* renders: float */
 vx_fdn *vx_fdn_create_forward(size_t len) { return create(len, 1); }
+#endif
 
-void vx_fdn_free(vx_fdn *f)
+void VX_R(vx_fdn_free)(VX_R(vx_fdn) *f)
 {
     if (!f)
         return;
     free(f->spec[0]);
     for (int j = 0; j < NIR; j++)
         free(f->pre[j]);
-    vx_peq_free(f->eq);
+    eq_free(f);
     free(f->acc), free(f->f32_phase);
     free(f);
 }
 
-size_t vx_fdn_len(const vx_fdn *f) { return f->len; }
+size_t VX_R(vx_fdn_len)(const VX_R(vx_fdn) *f) { return f->len; }
 
-void vx_fdn_set_f32_grid(vx_fdn *f, int on) { f->f32_grid = on != 0; }
+void VX_R(vx_fdn_set_f32_grid)(VX_R(vx_fdn) *f, int on) { f->f32_grid = on != 0; }
 
 /* Lanes for bins k0 .. k0 + VW - 1. gamma-bar is the linear interpolation with
  * align_corners (spec §7a step 1) as torch computes it: u = k (48 / (F - 1)). */
-static VX_INLINE void lanes_at(const vx_fdn *f, size_t k0, fdn_lanes *b)
+static VX_INLINE void lanes_at(const VX_R(vx_fdn) *f, size_t k0, fdn_lanes *b)
 {
     const double scale = (double)(NG - 1) / (double)(f->nbins - 1);
     b->n = 0;
@@ -219,7 +293,7 @@ static VX_INLINE void lanes_at(const vx_fdn *f, size_t k0, fdn_lanes *b)
 /* The float32 grid's z_i for the lanes' bins without the table (forward-only workspaces):
  * the float phases as f32_phase_of forms them, their cos and sin in double rounded to
  * float, which is libm's cosf and sinf to a float ulp at a sixth of the time. */
-static VX_INLINE void f32_phase_lanes(const vx_fdn *f, const fdn_lanes *b, vd *zr, vd *zi)
+static VX_INLINE void f32_phase_lanes(const VX_R(vx_fdn) *f, const fdn_lanes *b, vd *zr, vd *zi)
 {
     vx_v4f w;
     for (int l = 0; l < VW; l++)
@@ -237,7 +311,7 @@ static VX_INLINE void f32_phase_lanes(const vx_fdn *f, const fdn_lanes *b, vd *z
  * comes from the table, or without one from f32_phase_lanes. On the exact grid, at the
  * start of a chunk each phase is reduced exactly, (k d_i) mod len; later vectors rotate the
  * previous one by VW bins. */
-static VX_INLINE void phases(const vx_fdn *f, const fdn_lanes *b, int first, vd *zr, vd *zi)
+static VX_INLINE void phases(const VX_R(vx_fdn) *f, const fdn_lanes *b, int first, vd *zr, vd *zi)
 {
     if (f->f32_grid && !f->f32_phase) {
         f32_phase_lanes(f, b, zr, zi);
@@ -264,7 +338,7 @@ static VX_INLINE void phases(const vx_fdn *f, const fdn_lanes *b, int first, vd 
 
 /* Gamma_i = gbar^(d_i/997), M = diag(z) - U diag(Gamma), LU with partial pivoting
  * (pivot by |re| + |im| as LAPACK's izamax, first maximum wins), then X = M^-1 b. */
-static VX_INLINE void bins_solve(const vx_fdn *restrict f, const vd *gbar, const vd *zr,
+static VX_INLINE void bins_solve(const VX_R(vx_fdn) *restrict f, const vd *gbar, const vd *zr,
                                  const vd *zi, fdn_bins *restrict w)
 {
     /* below the smallest normal double every power d_i/997 > 1 of gbar rounds to 0 */
@@ -405,7 +479,7 @@ static VX_INLINE void bins_solve_adjoint(const fdn_bins *w, vd lr[NL][2], vd li[
 }
 
 /* U = expm(triu1(W) - triu1(W)^T) (spec §2 UniLossLess); the rest is copied. */
-static int set_params(vx_fdn *f, const vx_fx *fx)
+static int set_params(VX_R(vx_fdn) *f, const vx_fx *fx)
 {
     for (int i = 0; i < NL; i++)
         for (int j = 0; j < NL; j++)
@@ -420,13 +494,13 @@ static int set_params(vx_fdn *f, const vx_fx *fx)
 }
 
 /* One past the last bin of the chunk that starts at k0. */
-static size_t chunk_end(const vx_fdn *f, size_t k0)
+static size_t chunk_end(const VX_R(vx_fdn) *f, size_t k0)
 {
     return k0 + CHUNK < f->nbins ? k0 + CHUNK : f->nbins;
 }
 
 /* H_k / len of the bins of chunk ch into spec[]. */
-VX_CLONES static void forward_chunk(vx_fdn *f, size_t ch)
+VX_CLONES static void forward_chunk(VX_R(vx_fdn) *f, size_t ch)
 {
     const double inv_len = 1.0 / (double)f->len; /* irfft normalisation (spec §7a step 4) */
     fdn_bins w;
@@ -446,13 +520,13 @@ VX_CLONES static void forward_chunk(vx_fdn *f, size_t ch)
                     hr += f->c[o][l] * w.xr[l][i], hi += f->c[o][l] * w.xi[l][i];
                 for (int l = 0; l < b.n; l++)
                     f->spec[2 * o + i][k0 + l] =
-                        (vx_cpx){(float)(hr[l] * inv_len), (float)(hi[l] * inv_len)};
+                        (vx_cpxr){(vx_real)(hr[l] * inv_len), (vx_real)(hi[l] * inv_len)};
             }
     }
 }
 
 /* The parameters of fx, then the spectra H_k / len of all bins into spec[]. */
-static int spectra(vx_fdn *f, const vx_fx *fx, vx_err *e)
+static int spectra(VX_R(vx_fdn) *f, const vx_fx *fx, vx_err *e)
 {
     f->ready = 0;
     if (set_params(f, fx) != 0)
@@ -465,25 +539,27 @@ static int spectra(vx_fdn *f, const vx_fx *fx, vx_err *e)
     return 0;
 }
 
-int vx_fdn_forward(vx_fdn *f, const vx_fx *fx, float *const ir[NIR], vx_err *e)
+int VX_R(vx_fdn_forward)(VX_R(vx_fdn) *f, const vx_fx *fx, vx_real *const ir[NIR], vx_err *e)
 {
-    if (!f->eq)
+#ifndef VX_REAL_DOUBLE
+    if (!has_backward(f))
         return vx_fdn_forward_head(f, fx, ir, f->len, e);
+#endif
     if (spectra(f, fx, e))
         return -1;
 #pragma omp parallel for schedule(static) num_threads(f->nthreads)
     for (int j = 0; j < NIR; j++)
-        vx_fft_inverse(f->plan, f->spec[j], f->pre[j]);
-    /* the EQ cannot fail: len is its capacity */
-    (void)vx_peq_forward4(f->eq, f->bands, (const float *const *)f->pre, ir, f->len, NULL);
+        VX_R(vx_fft_inverse)(f->plan, f->spec[j], f->pre[j]);
+    eq_forward(f, ir);
     f->ready = 1;
     return 0;
 }
 
+#ifndef VX_REAL_DOUBLE /* renders: float */
 int vx_fdn_forward_head(vx_fdn *f, const vx_fx *fx, float *const ir[NIR], size_t n,
                         vx_err *e)
 {
-    if (f->eq)
+    if (has_backward(f))
         return vx_err_set(e, "FDN: the first samples alone come from a forward-only workspace");
     if (n > f->len)
         return vx_err_set(e, "FDN: %zu samples asked of responses of %zu", n, f->len);
@@ -515,6 +591,7 @@ int vx_fdn_forward_head(vx_fdn *f, const vx_fx *fx, float *const ir[NIR], size_t
     vx_biquad_cascade4(coef, VX_FDNEQ_BANDS, (const float *const *)ir, sig, ir, n);
     return 0;
 }
+#endif
 
 /* Vector accumulators of the backward pass: U, b, c (gamma goes lane by lane). */
 #define VACC_U 0
@@ -526,7 +603,7 @@ int vx_fdn_forward_head(vx_fdn *f, const vx_fx *fx, float *const ir[NIR], size_t
  * (dL = Re sum conj(gh) dH), w their solves. With Lambda = M^-H c^T gh:
  * dL/db = Re Lambda, dL/dc = Re gh X^H, dL/dU = Re conj(Lambda) (Gamma X)^T,
  * dL/dGamma_j = Re sum_a,i conj(Lambda_ai) U_aj X_ji. Writes dL/d(gamma-bar) to *dgbar. */
-static VX_INLINE void bins_backward(const vx_fdn *restrict f, const fdn_bins *restrict w,
+static VX_INLINE void bins_backward(const VX_R(vx_fdn) *restrict f, const fdn_bins *restrict w,
                                     const vd *ghr, const vd *ghi, const vd *gbar,
                                     vd *restrict acc, vd *dgbar)
 {
@@ -566,7 +643,7 @@ static VX_INLINE void bins_backward(const vx_fdn *restrict f, const fdn_bins *re
  * the vector accumulators vacc, gamma into acc. The adjoint of h = irfft(H) / len is
  * dL/dH_k = (w_k / len) rfft(dL/dh)_k with w_k = 2 for the bins that stand for a conjugate
  * pair, 1 at DC and Nyquist (whose imaginary parts the irfft ignores). */
-VX_CLONES static void backward_chunk(const vx_fdn *f, size_t ch, double *acc, vd *vacc)
+VX_CLONES static void backward_chunk(const VX_R(vx_fdn) *f, size_t ch, double *acc, vd *vacc)
 {
     const double inv_len = 1.0 / (double)f->len;
     fdn_bins w;
@@ -594,18 +671,18 @@ VX_CLONES static void backward_chunk(const vx_fdn *f, size_t ch, double *acc, vd
     }
 }
 
-int vx_fdn_backward(vx_fdn *f, const float *const g[NIR], vx_fx *grad, vx_err *e)
+int VX_R(vx_fdn_backward)(VX_R(vx_fdn) *f, const vx_real *const g[NIR], vx_fx *grad, vx_err *e)
 {
-    if (!f->eq)
+    if (!has_backward(f))
         return vx_err_set(e, "FDN: no backward pass on a forward-only workspace");
     if (!f->ready)
         return vx_err_set(e, "FDN: backward pass before a forward one");
     vx_band gb[VX_FDNEQ_BANDS];
     memset(gb, 0, sizeof gb);
-    vx_peq_backward4(f->eq, g, f->pre, gb); /* EQ adjoint, then the spectra of dL/dh */
+    eq_backward(f, g, gb); /* EQ adjoint, then the spectra of dL/dh */
 #pragma omp parallel for schedule(static) num_threads(f->nthreads)
     for (int j = 0; j < NIR; j++)
-        vx_fft_forward(f->plan, f->pre[j], f->spec[j]);
+        VX_R(vx_fft_forward)(f->plan, f->pre[j], f->spec[j]);
     memset(f->acc, 0, (size_t)f->nthreads * NACC * sizeof *f->acc);
     const size_t nch = (f->nbins + CHUNK - 1) / CHUNK;
 #pragma omp parallel num_threads(f->nthreads)

@@ -5,18 +5,18 @@
  * query's backward can start before all forwards are done: a lane (one per thread) runs
  * the forwards of its queries, keeping the state of the last one; after sigma is known it
  * runs the backwards in reverse order, rendering each query again except that last one.
- * The render is float32 audio, as vx-render's; the encoders and the angles are double. For
- * MFCC this meets the original's float64 values (objective 1e-7 relative at the Internal
- * mean); MIR's log spread, log(|x| + 1e-8) of every sample, reads the quiet tails of the
- * render where float FFTs leave noise at 1e-7 of the peak: its objective is 1e-2 off
- * (test_match_objective; a double convolution alone brings it to 3e-4, and its gradient
- * needs the delay and FDN responses in double too). */
+ * The encoders and the angles are double. The render (style/render.h) is float32 audio for
+ * MFCC, as vx-render's: that meets the original's float64 values (objective 1e-7 relative
+ * at the Internal mean). MIR's features take the log of quiet samples and spectral bins of
+ * the render, where float rounding and float FFT noise (1e-7 of the peak) decide them
+ * (objective 1e-2 off, gradient at cosine -0.36 to the float64 one); MIR renders in
+ * double (test_match_objective). */
 #include "style/objective.h"
 
-#include "dsp/fft.h"
-#include "fx/comp.h"
-#include "fx/peq.h"
-#include "response.h"
+#include "style/render.h"
+#define VX_REAL_DOUBLE /* and the same in double */
+#include "style/render.h"
+#undef VX_REAL_DOUBLE
 #include "stats/mask.h"
 #include "stats/prior.h"
 
@@ -29,15 +29,9 @@
 #define NO_SLOT SIZE_MAX
 
 typedef struct {
-    vx_peq *eq;
-    vx_comp *comp;
-    vx_response_work *work;
-    vx_cpx *acc[2];   /* spectra of d(objective)/d(h_o), summed over the lane's queries */
-    vx_cpx *C;        /* spectrum of the compressor output of the live query */
-    vx_fx grad;       /* d(objective)/d(physical) of the EQ and compressor */
-    float *c;         /* EQ output, then compressor output, then its gradient */
-    float *yl, *yr;   /* the rendered query, then the gradient there */
-    double *ms[2];    /* g (yl +- yr) / sqrt 2: mid and side, then their gradients */
+    vx_render *render;     /* the query's render: float, */
+    vx_render_d *render_d; /* or double (MIR) */
+    double *ms[2];    /* the query's mid and side, then their gradients */
     vx_embedder *em[2];
     size_t live;      /* the batch slot whose forward state the lane holds */
 } lane;
@@ -53,18 +47,17 @@ struct vx_objective {
     double *ref_emb;  /* [nref][2][dim] */
     double *q_emb;    /* [nquery][2][dim], per batch slot */
     double *g_emb;    /* d(objective)/d(q_emb) */
-    vx_response *resp;
+    vx_response *resp;     /* the post-compressor response: float, */
+    vx_response_d *resp_d; /* or double (MIR) */
     lane *lanes;
     int nlanes;
 };
 
 static void lane_free(lane *l)
 {
-    vx_peq_free(l->eq);
-    vx_comp_free(l->comp);
-    vx_response_work_free(l->work);
-    free(l->acc[0]), free(l->acc[1]), free(l->C);
-    free(l->c), free(l->yl), free(l->yr), free(l->ms[0]), free(l->ms[1]);
+    vx_render_free(l->render);
+    vx_render_free_d(l->render_d);
+    free(l->ms[0]), free(l->ms[1]);
     vx_embedder_free(l->em[0]), vx_embedder_free(l->em[1]);
 }
 
@@ -76,38 +69,26 @@ void vx_objective_free(vx_objective *o)
         lane_free(&o->lanes[i]);
     vx_prior_free(o->prior);
     vx_response_free(o->resp);
+    vx_response_free_d(o->resp_d);
     free(o->lanes), free(o->ref_emb), free(o->q_emb), free(o->g_emb);
     free(o);
 }
 
 static int lane_init(lane *l, const vx_objective *o, vx_err *e)
 {
-    size_t T = o->len, bins = vx_response_bins(o->resp);
-    l->eq = vx_peq_create(vx_peq_main_kinds, VX_PEQ_BANDS, T);
-    l->comp = vx_comp_create(T);
-    l->work = vx_response_work_create(o->resp);
-    l->acc[0] = vx_fft_alloc(bins * sizeof(vx_cpx));
-    l->acc[1] = vx_fft_alloc(bins * sizeof(vx_cpx));
-    l->C = vx_fft_alloc(bins * sizeof(vx_cpx));
-    l->c = malloc(T * sizeof *l->c);
-    l->yl = malloc(T * sizeof *l->yl), l->yr = malloc(T * sizeof *l->yr);
+    size_t T = o->len;
+    if (o->resp_d)
+        l->render_d = vx_render_create_d(o->resp_d, T);
+    else
+        l->render = vx_render_create(o->resp, T);
     l->ms[0] = malloc(T * sizeof *l->ms[0]), l->ms[1] = malloc(T * sizeof *l->ms[1]);
     l->live = NO_SLOT;
-    if (!l->eq || !l->comp || !l->work || !l->acc[0] || !l->acc[1] || !l->C || !l->c || !l->yl ||
-        !l->yr || !l->ms[0] || !l->ms[1])
+    if (!(l->render || l->render_d) || !l->ms[0] || !l->ms[1])
         return vx_err_set(e, "out of memory");
     for (int ch = 0; ch < 2; ch++)
         if (!(l->em[ch] = vx_embedder_create(o->enc, T, e)))
             return -1;
     return 0;
-}
-
-/* mid and side of g (l, r), in double: ms[0] = g (l + r) / sqrt 2, ms[1] = g (l - r) / sqrt 2 */
-static void mid_side(double g, const float *l, const float *r, size_t n, double *const ms[2])
-{
-    double k = g * M_SQRT1_2;
-    for (size_t t = 0; t < n; t++)
-        ms[0][t] = k * ((double)l[t] + r[t]), ms[1][t] = k * ((double)l[t] - r[t]);
 }
 
 /* The embeddings of the reference chunks and the peak scale g = 1 / max |reference|. */
@@ -124,7 +105,7 @@ static int embed_references(vx_objective *o, const float *const *ref_l, const fl
     lane *l = &o->lanes[0];
     for (size_t j = 0; j < o->nref; j++) {
         double *emb = o->ref_emb + 2 * j * o->dim;
-        mid_side(o->scale, ref_l[j], ref_r[j], o->len, l->ms);
+        vx_render_mid_side(o->scale, ref_l[j], ref_r[j], o->len, l->ms);
         if (vx_embed_ms(l->em[0], l->em[1], l->ms[0], l->ms[1], emb, emb + o->dim, e))
             return -1;
     }
@@ -169,10 +150,13 @@ vx_objective *vx_objective_create(vx_encoder enc, size_t len, const float *const
     o->ref_emb = malloc(nref * per);
     o->q_emb = malloc(nquery * per);
     o->g_emb = malloc(nquery * per);
-    o->resp = vx_response_create(len, 0);
+    if (enc == VX_ENCODER_MIR)
+        o->resp_d = vx_response_create_d(len, 0);
+    else
+        o->resp = vx_response_create(len, 0);
     o->nlanes = omp_get_max_threads();
     o->lanes = calloc((size_t)o->nlanes, sizeof *o->lanes);
-    if (!o->ref_emb || !o->q_emb || !o->g_emb || !o->resp || !o->lanes) {
+    if (!o->ref_emb || !o->q_emb || !o->g_emb || !(o->resp || o->resp_d) || !o->lanes) {
         vx_err_set(e, "out of memory");
         goto fail;
     }
@@ -195,12 +179,9 @@ const double *vx_objective_query_embeddings(const vx_objective *o) { return o->q
 /* Renders query qi with fx and embeds its mid and side into emb[2][dim]. */
 static int query_forward(const vx_objective *o, lane *l, const vx_fx *fx, size_t qi, double *emb)
 {
-    size_t T = o->len;
-    if (vx_peq_forward(l->eq, fx->peq, o->query[qi], l->c, T, NULL) ||
-        vx_comp_forward(l->comp, fx, l->c, l->c, T, NULL))
+    if (o->resp_d ? vx_render_forward_d(l->render_d, o->resp_d, fx, o->query[qi], o->scale, l->ms)
+                  : vx_render_forward(l->render, o->resp, fx, o->query[qi], o->scale, l->ms))
         return -1;
-    vx_response_apply(o->resp, l->work, l->c, T, l->C, l->yl, l->yr);
-    mid_side(o->scale, l->yl, l->yr, T, l->ms);
     return vx_embed_ms(l->em[0], l->em[1], l->ms[0], l->ms[1], emb, emb + o->dim, NULL);
 }
 
@@ -213,14 +194,11 @@ static int query_backward(const vx_objective *o, lane *l, const double *gemb)
     memset(l->ms[1], 0, T * sizeof *l->ms[1]);
     if (vx_embed_ms_backward(l->em[0], l->em[1], gemb, gemb + o->dim, l->ms[0], l->ms[1], NULL))
         return -1;
-    double k = o->scale * M_SQRT1_2;
-    for (size_t t = 0; t < T; t++) {
-        l->yl[t] = (float)(k * (l->ms[0][t] + l->ms[1][t]));
-        l->yr[t] = (float)(k * (l->ms[0][t] - l->ms[1][t]));
-    }
-    vx_response_apply_backward(o->resp, l->work, l->C, l->yl, l->yr, T, l->c, l->acc);
-    vx_comp_backward(l->comp, l->c, l->c, &l->grad);
-    vx_peq_backward(l->eq, l->c, l->c, l->grad.peq);
+    const double *gms[2] = {l->ms[0], l->ms[1]};
+    if (o->resp_d)
+        vx_render_backward_d(l->render_d, o->resp_d, o->scale, gms);
+    else
+        vx_render_backward(l->render, o->resp, o->scale, gms);
     return 0;
 }
 
@@ -311,30 +289,21 @@ static double loglik(const vx_objective *o, size_t n, double sigma[2], double *g
     return -1.0 - log(2.0 * M_PI) - log(sigma[0]) - log(sigma[1]);
 }
 
-static void fx_add(vx_fx *to, const vx_fx *from)
-{
-    double *a = (double *)to;
-    const double *b = (const double *)from;
-    for (size_t i = 0; i < VX_FX_NVALUES; i++)
-        a[i] += b[i];
-}
-
 /* Sums the lanes' gradients into lane 0 and differentiates the response once: d/d(raw). */
 static int gather_gradient(vx_objective *o, const double *raw, double *graw, vx_err *e)
 {
-    size_t bins = vx_response_bins(o->resp);
     lane *l0 = &o->lanes[0];
+    vx_fx grad = {0};
     for (int i = 1; i < o->nlanes; i++) {
-        fx_add(&l0->grad, &o->lanes[i].grad);
-        for (int ch = 0; ch < 2; ch++)
-            for (size_t k = 0; k < bins; k++)
-                l0->acc[ch][k].re += o->lanes[i].acc[ch][k].re,
-                    l0->acc[ch][k].im += o->lanes[i].acc[ch][k].im;
+        if (o->resp_d)
+            vx_render_add_d(l0->render_d, o->lanes[i].render_d);
+        else
+            vx_render_add(l0->render, o->lanes[i].render);
     }
-    double g_eta = 0;
-    if (vx_response_backward(o->resp, l0->acc, &l0->grad, &g_eta, e))
+    if (o->resp_d ? vx_render_gradient_d(l0->render_d, o->resp_d, &grad, e)
+                  : vx_render_gradient(l0->render, o->resp, &grad, e))
         return -1;
-    vx_params_grad_to_raw(raw, &l0->grad, 0, graw);
+    vx_params_grad_to_raw(raw, &grad, 0, graw);
     return 0;
 }
 
@@ -348,14 +317,16 @@ int vx_objective_evaluate(vx_objective *o, const double *x, const size_t *which,
     double raw[VX_NRAW];
     vx_fx fx;
     vx_mask_spread(o->mask, x, raw);
-    if (vx_params_to_fx(raw, 0, &fx) || vx_response_build_eval(o->resp, &fx, e))
+    if (vx_params_to_fx(raw, 0, &fx) ||
+        (o->resp_d ? vx_response_build_eval_d(o->resp_d, &fx, e)
+                   : vx_response_build_eval(o->resp, &fx, e)))
         return e && e->msg[0] ? -1 : vx_err_set(e, "a value is not finite");
-    size_t bins = vx_response_bins(o->resp);
     for (int i = 0; i < o->nlanes; i++) {
         lane *l = &o->lanes[i];
-        memset(&l->grad, 0, sizeof l->grad);
-        memset(l->acc[0], 0, bins * sizeof(vx_cpx));
-        memset(l->acc[1], 0, bins * sizeof(vx_cpx));
+        if (o->resp_d)
+            vx_render_zero_d(l->render_d);
+        else
+            vx_render_zero(l->render);
         l->live = NO_SLOT;
     }
     if (run_pass(o, &fx, which, n, 0))
