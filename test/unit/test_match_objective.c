@@ -152,7 +152,9 @@ static double central(vx_objective *o, const double *x0, int k, double h)
  * steps below about 1e-8 in logit units: at 1e-4 central differences have nothing to do
  * with the derivative (delay time: +1.5 against -311), at 1e-8 they are within 3 %, at
  * 3e-9 within 0.3 % (a step that means something only because the render and the
- * encoder are double: objective.c). */
+ * encoder are double: objective.c). Where the derivative is near 0 the central difference
+ * itself scatters: at index 110 it ranges from -6.9e-4 to +4.3e-4 over steps 1e-9 to
+ * 1.6e-8 (2.2e-6 of max|g|), hence the absolute term 1e-5 max|g|. */
 static void test_mir_gradient(vx_objective *o, const double *x0, const double *grad, double c,
                               double worst, double gmax)
 {
@@ -165,7 +167,7 @@ static void test_mir_gradient(vx_objective *o, const double *x0, const double *g
         double fd = central(o, x0, k, 3e-9);
         snprintf(msg, sizeof msg, "mir: gradient[%d] %.7g against central difference %.7g (step 3e-9)",
                  k, grad[k], fd);
-        CHECK_NEAR(grad[k], fd, 0.01 * fabs(fd) + 1e-6 * gmax, msg);
+        CHECK_NEAR(grad[k], fd, 0.01 * fabs(fd) + 1e-5 * gmax, msg);
     }
 }
 
