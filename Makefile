@@ -18,7 +18,7 @@ else
 PKGS    += kissfft-float
 endif
 override CFLAGS  += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llbfgs -llapack -lm
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llapack -lm
 
 # Object files of each build flavour live apart so `make FFT=fftw` and the
 # sanitizer build never mix with the default one.
@@ -34,7 +34,7 @@ BENCHES  = $(BENCH_SRC:test/bench/%.c=$(BUILD)/bench/%)
 LIBVX    = $(BUILD)/libvx.a
 
 DEBIAN_PKGS = build-essential pkg-config libsndfile1-dev libkissfft-dev libcjson-dev \
-	liblapacke-dev liblapack-dev libfftw3-dev liblbfgs-dev libyaml-dev libsoxr-dev jq bats bats-assert \
+	liblapacke-dev liblapack-dev libfftw3-dev libyaml-dev libsoxr-dev jq bats bats-assert \
 	bats-support sox clang libclang-rt-14-dev gnuplot-nox libxml2-utils time parallel libopenblas0-pthread
 # `make check-cluster` only (a one-node Slurm of its own): not installed by a plain make deps.
 CLUSTER_PKGS = slurm-wlm munge

@@ -8,7 +8,7 @@
 #include <omp.h>
 
 #include "fit.h"
-#include "fit_lbfgs.h"
+#include "fit_schedule.h"
 #include "io/audio.h"
 #include "io/cli.h"
 #include "io/logdir.h"
@@ -20,7 +20,9 @@
 #include "pair_record.h"
 #include "preset.h"
 
-#define FAST_EVALS 500    /* --fast's default budget of loss evaluations */
+#define FAST_STEPS 500    /* --fast's default steps */
+#define FAST_LR 0.05      /* --fast's peak learning rate, 5 times DiffVox's */
+#define FAST_RAMP_PCT 30  /* per cent of --fast's steps in its warm-up, and in its decay */
 #define PATIENCE_REL 1e-4 /* --patience: the relative improvement that counts */
 /* The pair's audio at the fit's peak, bytes per frame at 44.1 kHz: the files as read (a
  * stereo dry at most, the stereo wet) and the prepared pair (mono dry, stereo wet), float. */
@@ -39,14 +41,12 @@ static const char help[] =
     "      --shift N         alignment shift for --dry/--wet (default: computed)\n"
     "      --as-is           use the audio exactly as given: no alignment, no loudness\n"
     "                        normalisation (it must already be prepared)\n"
-    "  -n, --steps N         optimisation steps (default 2000; with --fast, loss evaluations:\n"
-    "                        default 500)\n"
-    "      --fast            L-BFGS with a line search on every chunk at once instead of\n"
-    "                        DiffVox's Adam schedule: a low loss early, but it can stall\n"
-    "                        above Adam's final loss (vx-fit(1))\n"
+    "  -n, --steps N         optimisation steps (default 2000; with --fast, 500)\n"
+    "      --fast            instead of DiffVox's constant learning rate, a schedule: a\n"
+    "                        warm-up to 5 times the rate, then a cosine decay (vx-fit(1))\n"
     "      --patience N      stop when the best loss has not improved by 1e-4 relative in\n"
     "                        N steps\n"
-    "      --lr X            Adam learning rate (default 0.01)\n"
+    "      --lr X            Adam learning rate (default 0.01; with --fast, the peak: 0.05)\n"
     "  -b, --batch N         most chunks per step (default 35)\n"
     "  -s, --seed N          seed of the FDN's initial values and the batch draws (default 0)\n"
     "      --chunk S         chunk length in seconds (default 12)\n"
@@ -69,7 +69,7 @@ enum { OPT_DRY = 256, OPT_WET, OPT_SHIFT, OPT_ASIS, OPT_LR, OPT_CHUNK, OPT_OVERL
 typedef struct {
     const char *pairs, *pick, *dry, *wet, *init, *init_pick, *output, *log_dir;
     long shift;
-    int has_shift, as_is, grad, memory, quiet, threads, fast, patience, has_steps;
+    int has_shift, as_is, grad, memory, quiet, threads, fast, patience, has_steps, has_lr;
     int preset_flags; /* vx_preset_load's, for --init */
     vx_fit_settings set;
 } options;
@@ -102,7 +102,7 @@ static options parse(int argc, char **argv)
         case 'n': o.set.steps = (int)vx_cli_long("--steps", optarg, 0, 10000000, usage), o.has_steps = 1; break;
         case OPT_FAST: o.fast = 1; break;
         case OPT_PATIENCE: o.patience = (int)vx_cli_long("--patience", optarg, 1, 10000000, usage); break;
-        case OPT_LR: o.set.lr = vx_cli_double("--lr", optarg, 1e-9, 10, usage); break;
+        case OPT_LR: o.set.lr = vx_cli_double("--lr", optarg, 1e-9, 10, usage), o.has_lr = 1; break;
         case 'b': o.set.batch = (int)vx_cli_long("--batch", optarg, 1, 10000, usage); break;
         case 's': o.set.seed = (uint64_t)vx_cli_long("--seed", optarg, 0, 0x7fffffffffffffffL, usage); break;
         case OPT_CHUNK: o.set.chunk_s = vx_cli_double("--chunk", optarg, 0.1, 3600, usage); break;
@@ -130,7 +130,9 @@ static options parse(int argc, char **argv)
         o.pairs = argv[optind];
     }
     if (o.fast && !o.has_steps)
-        o.set.steps = FAST_EVALS;
+        o.set.steps = FAST_STEPS;
+    if (o.fast && !o.has_lr)
+        o.set.lr = FAST_LR;
     if (o.set.overlap_s >= o.set.chunk_s)
         vx_usage_error(usage, "--overlap must be shorter than --chunk");
     return o;
@@ -388,42 +390,38 @@ static int watch_step(const vx_fit_progress *p, void *ctx)
     return 0;
 }
 
-/* The optimisation: Adam steps, or --fast's L-BFGS; returns the termination reason or
- * NULL (*normal: the reason is not a fault). */
+/* The optimisation: Adam steps, at --fast's schedule of learning rates or DiffVox's
+ * constant one; returns the termination reason or NULL (*normal: the reason is not a
+ * fault). */
 static char *run(const options *o, vx_fit *fit, const double *raw, int *normal)
 {
     vx_fit_start(fit, raw, VX_ETA_RAW_INIT);
     watch w = {.o = o, .t0 = now_s(), .mark = INFINITY, .mark_step = -1};
     char *reason = NULL;
     vx_err e;
-    if (o->fast) {
-        const char *why;
-        if (vx_fit_lbfgs(fit, o->set.steps, watch_step, &w, &why, &e))
-            snprintf(w.reason, sizeof w.reason, "stopped: %s", e.msg), reason = w.reason;
-        else if (w.reason[0])
+    int ramp = o->set.steps * FAST_RAMP_PCT / 100;
+    vx_lr_schedule fast = {.peak = o->set.lr, .floor = 0, .warmup = ramp, .decay = ramp,
+                           .steps = o->set.steps};
+    for (int step = 0; step < o->set.steps && !stop_signal; step++) {
+        vx_fit_progress p;
+        if (o->fast)
+            vx_fit_set_lr(fit, vx_lr_at(&fast, step));
+        if (vx_fit_step(fit, &p, &e)) {
+            snprintf(w.reason, sizeof w.reason, "stopped at step %d: %s", step, e.msg);
             reason = w.reason;
-        else if (why)
-            snprintf(w.reason, sizeof w.reason, "%s", why), reason = w.reason, w.normal = 1;
-    } else {
-        for (int step = 0; step < o->set.steps && !stop_signal; step++) {
-            vx_fit_progress p;
-            if (vx_fit_step(fit, &p, &e)) {
-                snprintf(w.reason, sizeof w.reason, "stopped at step %d: %s", step, e.msg);
-                reason = w.reason;
-                break;
-            }
-            if (watch_step(&p, &w)) {
-                reason = w.reason;
-                break;
-            }
+            break;
         }
-        if (!reason && stop_signal) {
-            size_t n;
-            vx_fit_losses(fit, &n);
-            snprintf(w.reason, sizeof w.reason, "interrupted by %s at step %zu",
-                     stop_signal == SIGINT ? "SIGINT" : "SIGTERM", n);
+        if (watch_step(&p, &w)) {
             reason = w.reason;
+            break;
         }
+    }
+    if (!reason && stop_signal) {
+        size_t n;
+        vx_fit_losses(fit, &n);
+        snprintf(w.reason, sizeof w.reason, "interrupted by %s at step %zu",
+                 stop_signal == SIGINT ? "SIGINT" : "SIGTERM", n);
+        reason = w.reason;
     }
     vx_cli_stop_softly(0);
     vx_progress_done();
@@ -436,7 +434,7 @@ static cJSON *settings_json(const options *o, const vx_fit *fit)
     cJSON *s = cJSON_CreateObject();
     cJSON_AddNumberToObject(s, "steps", o->set.steps);
     cJSON_AddNumberToObject(s, "lr", o->set.lr);
-    cJSON_AddStringToObject(s, "method", o->fast ? "lbfgs" : "adam");
+    cJSON_AddStringToObject(s, "method", o->fast ? "adam-warmup-cosine" : "adam");
     if (o->patience)
         cJSON_AddNumberToObject(s, "patience", o->patience);
     cJSON_AddNumberToObject(s, "batch", o->set.batch);
@@ -482,9 +480,6 @@ int main(int argc, char **argv)
     vx_fit *fit = vx_fit_create(pair.dry, pair.wet, pair.wet + pair.frames, pair.frames, &o.set, &e);
     if (!fit)
         vx_die(VX_EXIT_DATA, "%s: %s", o.pairs ? o.pairs : o.wet, e.msg);
-    if (o.fast && vx_fit_chunks_active(fit) > (size_t)o.set.batch)
-        vx_die(VX_EXIT_DATA, "%s: --fast needs every chunk in the batch: %zu chunks, --batch %d",
-               o.pairs ? o.pairs : o.wet, vx_fit_chunks_active(fit), o.set.batch);
     if (o.grad) {
         print_gradient(out.main, fit, raw, rec); /* the gradient record takes over rec */
         vx_fit_free(fit);

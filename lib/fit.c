@@ -524,6 +524,8 @@ int vx_fit_step(vx_fit *f, vx_fit_progress *p, vx_err *e)
     return 0;
 }
 
+void vx_fit_set_lr(vx_fit *f, double lr) { f->set.lr = lr; }
+
 const double *vx_fit_best(const vx_fit *f, double *eta_raw)
 {
     if (eta_raw)

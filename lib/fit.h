@@ -86,9 +86,12 @@ typedef struct {
  * three steps in a row were rejected (the fit should end). */
 int vx_fit_step(vx_fit *f, vx_fit_progress *p, vx_err *e);
 
+/* The learning rate of the next steps (a schedule's). */
+void vx_fit_set_lr(vx_fit *f, double lr);
+
 /* Records the evaluation ev at theta (NTHETA = VX_NRAW + 1 values, eta's raw value last) as
- * the next step: its loss joins vx_fit_losses and the best state is kept (what another
- * optimiser, e.g. vx_fit_lbfgs, calls for each evaluation). p as vx_fit_step fills it. */
+ * the next step: its loss joins vx_fit_losses and the best state is kept (what an
+ * optimiser other than vx_fit_step calls for each evaluation). p as vx_fit_step fills it. */
 void vx_fit_record(vx_fit *f, const double *theta, const vx_fit_eval *ev, vx_fit_progress *p);
 
 /* The best state so far (the parameters that gave the lowest loss) and its eta. */
