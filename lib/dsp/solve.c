@@ -42,7 +42,7 @@ int vx_solve_general(int n, double *a, double *b, int nrhs)
     return 0;
 }
 
-int vx_solve_spd(int n, double *a, double *b)
+int vx_cholesky(int n, double *a)
 {
     /* a = L L^T, L in the lower triangle */
     for (int j = 0; j < n; j++) {
@@ -50,7 +50,7 @@ int vx_solve_spd(int n, double *a, double *b)
         for (int k = 0; k < j; k++)
             d -= a[j * n + k] * a[j * n + k];
         if (!(d > 0) || !isfinite(d))
-            return -1;
+            return j + 1;
         double ljj = sqrt(d);
         a[j * n + j] = ljj;
         for (int i = j + 1; i < n; i++) {
@@ -60,6 +60,13 @@ int vx_solve_spd(int n, double *a, double *b)
             a[i * n + j] = s / ljj;
         }
     }
+    return 0;
+}
+
+int vx_solve_spd(int n, double *a, double *b)
+{
+    if (vx_cholesky(n, a))
+        return -1;
     for (int i = 0; i < n; i++) { /* L y = b */
         double s = b[i];
         for (int k = 0; k < i; k++)

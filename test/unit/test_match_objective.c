@@ -261,9 +261,9 @@ static void test_prior_gradient(const setting *st)
     vx_prior_free(p);
 }
 
-/* 30 Adam steps from the mean (alpha 0.01, mfcc, lr 0.01) as ito.py's one_evaluation: the
- * objective before step 30 no higher than the original's (its float32 run), and param_mse
- * to MedleyDB preset 5 below the mean's. The eval split over a 3-chunk pair: wet chunk 1
+/* 30 Adam steps from the float32 mean (alpha 0.01, mfcc, lr 0.01) as ito.py's
+ * one_evaluation: the objective curve within 0.03 of the original's (its float32 run) at
+ * every step, and param_mse to MedleyDB preset 5 below the mean's. The eval split over a 3-chunk pair: wet chunk 1
  * only has to be active (its slot holds chunk 0 again) and only dry chunk 1 is read. */
 static void test_thirty_steps(const setting *st)
 {
@@ -282,7 +282,9 @@ static void test_thirty_steps(const setting *st)
     CHECK(m && vx_match_references(m) == 2 && vx_match_queries(m) == 1, "eval split: 2 references, 1 query");
     if (!m)
         return;
-    vx_match_start(m, st->g->mean);
+    double x0[VX_NMASK];
+    float32_mean(st, x0);
+    vx_match_start(m, x0);
     int ok = 1;
     for (int k = 0; k < 30 && ok; k++) {
         vx_match_progress p;
@@ -307,7 +309,15 @@ static void test_thirty_steps(const setting *st)
            cJSON_GetObjectItem(run, "param_mse_final")->valuedouble, mse_mean,
            cJSON_GetObjectItem(run, "param_mse_mean")->valuedouble);
     CHECK(nl == 30, "30 losses");
-    CHECK_LE(losses[29], theirs, "objective before step 30 no higher than the original's");
+    /* The curve is still falling 0.07 a step at step 30, and 30 Adam steps turn rounding
+     * into a spread there: before step 30, -0.7229 (KissFFT, and FFTW with LAPACK's
+     * Cholesky) to -0.7024 (FFTW with OpenBLAS's), -0.7066 here (FFTW), against the
+     * original's -0.7180. Every step is held to the original's within 0.03, above that
+     * spread and far below what a wrong gradient gives. */
+    double worst = 0;
+    for (int k = 0; k < 30; k++)
+        worst = fmax(worst, fabs(losses[k] - cJSON_GetArrayItem(curve, k)->valuedouble));
+    CHECK_LE(worst, 0.03, "every step's objective within 0.03 of the original's curve");
     CHECK_REL(mse_mean, cJSON_GetObjectItem(run, "param_mse_mean")->valuedouble, 1e-6, 0,
               "param_mse of the mean as the original's");
     CHECK(mse < mse_mean, "param_mse after 30 steps below the mean's");

@@ -1,13 +1,14 @@
-/* The small dense solves against LAPACK (dgesv, dposv) and against their residuals, on
- * random systems of the sizes vx uses (6 and 12 for the FDN's Pade step, 51 for the
- * A-weighting design), and the refusals: singular, indefinite, not finite. */
+/* The small dense solves against LAPACK (dgesv, dposv, dpotrf) and against their
+ * residuals, on random systems of the sizes vx uses (6 and 12 for the FDN's Pade step, 51
+ * for the A-weighting design, 130 for the preset prior), and the refusals: singular,
+ * indefinite, not finite. */
 #include "dsp/solve.h"
 #include "harness.h"
 
 #include <lapacke.h>
 #include <string.h>
 
-#define MAXN 64
+#define MAXN 130
 
 static unsigned long long rng_state = 2024;
 
@@ -91,6 +92,17 @@ static void test_spd(int n)
     memcpy(ref, b, sizeof(double) * (size_t)n);
     CHECK(LAPACKE_dposv(LAPACK_ROW_MAJOR, 'L', n, 1, f, n, ref, 1) == 0, "dposv");
     CHECK(max_rel_diff(n, x, ref) < 1e-12, "spd: agrees with dposv");
+
+    /* the factor itself, as the prior keeps it, against dpotrf's */
+    memcpy(f, a, sizeof(double) * (size_t)(n * n));
+    memcpy(m, a, sizeof(double) * (size_t)(n * n));
+    CHECK(vx_cholesky(n, f) == 0, "cholesky: factored");
+    CHECK(LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', n, m, n) == 0, "dpotrf");
+    double worst = 0;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j <= i; j++)
+            worst = fmax(worst, fabs(f[i * n + j] - m[i * n + j]) / fabs(m[i * n + i]));
+    CHECK(worst < 1e-13, "cholesky: agrees with dpotrf");
 }
 
 static void test_refusals(void)
@@ -101,6 +113,8 @@ static void test_refusals(void)
     CHECK(vx_solve_general(2, nan_a, b2, 1) == -1, "general: a NaN pivot is refused");
     double indef[4] = {1, 2, 2, 1}, b3[2] = {1, 1}; /* eigenvalues 3 and -1 */
     CHECK(vx_solve_spd(2, indef, b3) == -1, "spd: an indefinite matrix is refused");
+    double third[9] = {4, 2, 2, 2, 5, 3, 2, 3, 2}; /* leading minors 4, 16, 0 */
+    CHECK(vx_cholesky(3, third) == 3, "cholesky: names the first leading minor that fails");
     double nan_s[4] = {NAN, 0, 0, 1}, b4[2] = {1, 1};
     CHECK(vx_solve_spd(2, nan_s, b4) == -1, "spd: NaN is refused");
     /* pivoting is needed: a zero in the first pivot position */
@@ -111,7 +125,7 @@ static void test_refusals(void)
 
 int main(void)
 {
-    const int sizes[] = {1, 2, 6, 12, 24, 51, 64};
+    const int sizes[] = {1, 2, 6, 12, 24, 51, 64, 130};
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
         test_general(sizes[i], 1);
         test_general(sizes[i], sizes[i]);
