@@ -52,3 +52,13 @@ corpus_make() {
     make --no-print-directory -f "$TOP/pipelines/corpus.mk" CORPUS="$CORPUS" \
         FIT_FLAGS="$FIT_FLAGS" "$@"
 }
+
+# Waits until the progress line in file $3 shows a step, sends signal $1 (INT, TERM) to the
+# background job $2 and waits for it; succeeds when it exits with 128 + the signal's number.
+interrupt_after_a_step() {
+    local sig=$1 pid=$2 err=$3 rc=0
+    for _ in $(seq 300); do grep -qs 'step [0-9][0-9]*/' "$err" && break; sleep 0.2; done
+    kill -"$sig" "$pid"
+    wait "$pid" || rc=$?
+    [ "$rc" -eq $((128 + $(kill -l "$sig"))) ]
+}

@@ -105,13 +105,8 @@ compare_gradient() {
 
 @test "SIGTERM stops the fit and writes the best state with the reason" {
     vx-fit -n 100000 --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav -o fit.json 2> err &
-    pid=$!
     # after the first step: a signal during set-up ends the fit without a record
-    for _ in $(seq 300); do grep -qs 'step [0-9][0-9]*/' err && break; sleep 0.2; done
-    kill -TERM $pid
-    rc=0
-    wait $pid || rc=$?
-    [ "$rc" -eq 143 ]
+    interrupt_after_a_step TERM $! err
     grep -q 'interrupted by SIGTERM' err
     grep -q 'wrote the best state' err
     jq -e '(.terminated_by | test("SIGTERM")) and (.raw | length) == 151 and (.losses | length) > 0' fit.json
@@ -188,12 +183,7 @@ compare_gradient() {
 
 @test "SIGINT stops a --fast fit and writes the best state" {
     vx-fit --fast -n 100000 --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav -o fit.json 2> err &
-    pid=$!
-    for _ in $(seq 300); do grep -qs 'step [0-9][0-9]*/' err && break; sleep 0.2; done
-    kill -INT $pid
-    rc=0
-    wait $pid || rc=$?
-    [ "$rc" -eq 130 ]
+    interrupt_after_a_step INT $! err
     grep -q 'wrote the best state' err
     jq -e '(.terminated_by | test("SIGINT")) and (.raw | length) == 151 and
            .settings.method == "adam-warmup-cosine"' fit.json

@@ -98,12 +98,7 @@ teardown() { kill_leftover_jobs; }
 
 @test "SIGINT stops the match and writes the state of the last step" {
     vx-match -n 100000 --chunk 1 dry.wav ref.wav -o m.json 2> err &
-    pid=$!
-    for _ in $(seq 300); do grep -qs 'step [0-9][0-9]*/' err && break; sleep 0.2; done
-    kill -INT $pid
-    rc=0
-    wait $pid || rc=$?
-    [ "$rc" -eq 130 ]
+    interrupt_after_a_step INT $! err
     grep -q 'interrupted by SIGINT' err
     jq -e '(.match.terminated_by | test("SIGINT")) and (.raw | length) == 151 and
            (.match.losses | length) > 0' m.json

@@ -376,6 +376,16 @@ size_t vx_mrstft_stream_floats(const vx_mrstft *m)
     return vx_mrstft_scratch_floats(m) + frames * sizeof(frame_part) / sizeof(float);
 }
 
+/* A resolution's backward set-up: its factors in float and its zeroed padded gradients. */
+static void backward_setup(const vx_mrstft *m, const vx_mrstft_coefs *k, size_t r, float sc[3],
+                           float lm[3], float *padl, float *padr)
+{
+    for (int g = 0; g < 3; g++)
+        sc[g] = (float)k->sc[r][g], lm[g] = (float)k->lm[r][g];
+    memset(padl, 0, (m->len + m->res[r].n) * sizeof *padl);
+    memset(padr, 0, (m->len + m->res[r].n) * sizeof *padr);
+}
+
 void vx_mrstft_forward_backward(const vx_mrstft *m, const float *xl, const float *xr,
                                 const float *yl, const float *yr, const vx_mrstft_coefs *k,
                                 float *scratch, vx_mrstft_sums *s, float *gl, float *gr)
@@ -387,10 +397,7 @@ void vx_mrstft_forward_backward(const vx_mrstft *m, const float *xl, const float
     for (size_t r = 0; r < m->nres; r++) {
         const res_t *q = &m->res[r];
         float sc[3], lm[3];
-        for (int g = 0; g < 3; g++)
-            sc[g] = (float)k->sc[r][g], lm[g] = (float)k->lm[r][g];
-        memset(padl, 0, (m->len + q->n) * sizeof *padl);
-        memset(padr, 0, (m->len + q->n) * sizeof *padr);
+        backward_setup(m, k, r, sc, lm, padl, padr);
         size_t stride = phase_stride(q);
         for (size_t phase = 0; phase < stride; phase++) {
             size_t count = phase_count(q, phase, stride);
@@ -431,10 +438,7 @@ void vx_mrstft_backward(const vx_mrstft *m, const vx_cpx *store, const float *ca
     for (size_t r = 0; r < m->nres; r++) {
         const res_t *q = &m->res[r];
         float sc[3], lm[3];
-        for (int g = 0; g < 3; g++)
-            sc[g] = (float)k->sc[r][g], lm[g] = (float)k->lm[r][g];
-        memset(padl, 0, (m->len + q->n) * sizeof *padl);
-        memset(padr, 0, (m->len + q->n) * sizeof *padr);
+        backward_setup(m, k, r, sc, lm, padl, padr);
         size_t stride = phase_stride(q);
         for (size_t phase = 0; phase < stride; phase++) {
             size_t count = phase_count(q, phase, stride);
