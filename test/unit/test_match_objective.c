@@ -318,6 +318,13 @@ static void test_thirty_steps(const setting *st)
     for (int k = 0; k < 30; k++)
         worst = fmax(worst, fabs(losses[k] - cJSON_GetArrayItem(curve, k)->valuedouble));
     CHECK_LE(worst, 0.03, "every step's objective within 0.03 of the original's curve");
+    /* what vx-match --eval --steps 30 reports: the objective of its result, after step 30 */
+    vx_objective_eval ev;
+    CHECK(vx_objective_evaluate(vx_match_objective(m), vx_match_x(m), NULL, 0, 0, &ev, &e) == 0,
+          "the result's objective");
+    printf("30 steps: the result's objective %.6g (the original's last logged %.6g)\n",
+           ev.objective, theirs);
+    CHECK_LE(ev.objective, theirs, "the result's objective no higher than the original's 30-step run");
     CHECK_REL(mse_mean, cJSON_GetObjectItem(run, "param_mse_mean")->valuedouble, 1e-6, 0,
               "param_mse of the mean as the original's");
     CHECK(mse < mse_mean, "param_mse after 30 steps below the mean's");
