@@ -472,7 +472,9 @@ size_t vx_fit_draw_batch(vx_fit *f, size_t **which)
     return f->nslots;
 }
 
-void vx_fit_record(vx_fit *f, const double *theta, const vx_fit_eval *ev, vx_fit_progress *p)
+/* Records the evaluation ev at theta (NTHETA values, eta's raw value last) as the next step:
+ * its loss joins vx_fit_losses and the best state is kept. */
+static void record(vx_fit *f, const double *theta, const vx_fit_eval *ev, vx_fit_progress *p)
 {
     memset(p, 0, sizeof *p);
     p->step = ++f->step;
@@ -512,7 +514,7 @@ int vx_fit_step(vx_fit *f, vx_fit_progress *p, vx_err *e)
         return 0;
     }
     f->rejected_run = 0;
-    vx_fit_record(f, f->theta, &ev, p);
+    record(f, f->theta, &ev, p);
     /* Adam with bias correction (torch.optim.Adam defaults, spec §2.4) */
     double t = ++f->adam_t, c1 = 1 - pow(ADAM_B1, t), c2 = 1 - pow(ADAM_B2, t);
     for (int k = 0; k < NTHETA; k++) {

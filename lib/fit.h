@@ -89,11 +89,6 @@ int vx_fit_step(vx_fit *f, vx_fit_progress *p, vx_err *e);
 /* The learning rate of the next steps (a schedule's). */
 void vx_fit_set_lr(vx_fit *f, double lr);
 
-/* Records the evaluation ev at theta (NTHETA = VX_NRAW + 1 values, eta's raw value last) as
- * the next step: its loss joins vx_fit_losses and the best state is kept (what an
- * optimiser other than vx_fit_step calls for each evaluation). p as vx_fit_step fills it. */
-void vx_fit_record(vx_fit *f, const double *theta, const vx_fit_eval *ev, vx_fit_progress *p);
-
 /* The best state so far (the parameters that gave the lowest loss) and its eta. */
 const double *vx_fit_best(const vx_fit *f, double *eta_raw);
 /* The loss of every accepted step, in order. */
