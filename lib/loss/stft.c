@@ -87,12 +87,15 @@ static void frame_fft(const res_t *q, const float *x, size_t len, size_t f, floa
                       vx_cpx *z)
 {
     ptrdiff_t start = (ptrdiff_t)(f * q->hop) - (ptrdiff_t)(q->n / 2);
-    if (start >= 0 && (size_t)start + q->n <= len)
+    const float *restrict win = q->win;
+    if (start >= 0 && (size_t)start + q->n <= len) {
+        const float *restrict src = x + start;
+#pragma omp simd /* -O2 leaves it scalar (unknown trip count): a fifth of a frame's cost */
         for (size_t j = 0; j < q->n; j++)
-            buf[j] = q->win[j] * x[start + j];
-    else
+            buf[j] = win[j] * src[j];
+    } else
         for (size_t j = 0; j < q->n; j++)
-            buf[j] = q->win[j] * x[reflect(start + (ptrdiff_t)j, len)];
+            buf[j] = win[j] * x[reflect(start + (ptrdiff_t)j, len)];
     vx_fft_forward(q->plan, buf, z);
 }
 
@@ -101,9 +104,11 @@ static void frame_fft(const res_t *q, const float *x, size_t len, size_t f, floa
 static void frame_adjoint(const res_t *q, size_t f, vx_cpx *g, float *buf, float *pad)
 {
     vx_fft_inverse(q->plan, g, buf);
-    float *dst = pad + f * q->hop;
+    float *restrict dst = pad + f * q->hop;
+    const float *restrict win = q->win, *restrict src = buf;
+#pragma omp simd
     for (size_t j = 0; j < q->n; j++)
-        dst[j] += q->win[j] * buf[j];
+        dst[j] += win[j] * src[j];
 }
 
 /* Adjoint of the reflect padding: padded index p holds sample p - n/2. */
@@ -190,6 +195,26 @@ VX_SIMD_CLONES static void frame_sums(size_t nb, const vx_cpx *zl, const vx_cpx 
     }
     num[VX_MRSTFT_LR] = n0, num[VX_MRSTFT_SUM] = n1, num[VX_MRSTFT_DIFF] = n2;
     lm[VX_MRSTFT_LR] = l0, lm[VX_MRSTFT_SUM] = l1, lm[VX_MRSTFT_DIFF] = l2;
+}
+
+/* num alone of one frame (the first pass of a fit needs no log-magnitude sums): the
+ * values frame_sums gives, without its logarithms. */
+VX_SIMD_CLONES static void frame_num(size_t nb, const vx_cpx *zl, const vx_cpx *zr,
+                                     const float *y, float num[3])
+{
+    const float *yl = y, *yr = y + nb, *ys = y + 2 * nb, *yd = y + 3 * nb;
+    float n0 = 0, n1 = 0, n2 = 0;
+#pragma omp simd reduction(+ : n0, n1, n2)
+    for (size_t k = 0; k < nb; k++) {
+        float pl, pr, ps, pd;
+        row_powers(zl, zr, k, &pl, &pr, &ps, &pd);
+        float el = yl[k] - magnitude(pl), er = yr[k] - magnitude(pr);
+        float es = ys[k] - magnitude(ps), ed = yd[k] - magnitude(pd);
+        n0 += el * el;
+        n0 += er * er;
+        n1 += es * es, n2 += ed * ed;
+    }
+    num[VX_MRSTFT_LR] = n0, num[VX_MRSTFT_SUM] = n1, num[VX_MRSTFT_DIFF] = n2;
 }
 
 /* (dL/dX) / X for one element: sc (1 - Y/X) + lm sign(X - Y) / X^2, and 0 where the
@@ -322,21 +347,25 @@ void vx_mrstft_forward(const vx_mrstft *m, const float *xl, const float *xr, con
 }
 
 /* Target magnitudes y (ROWS x bins) and the sums of frame f of both sides at resolution
- * q, leaving the prediction's spectra in zl, zr. */
+ * q, leaving the prediction's spectra in zl, zr; with logs 0, no lm sums (left 0). */
 static void frame_compare(const res_t *q, const float *xl, const float *xr, const float *yl,
                           const float *yr, size_t len, size_t f, float *buf, vx_cpx *zl,
-                          vx_cpx *zr, float *y, frame_part *p)
+                          vx_cpx *zr, float *y, frame_part *p, int logs)
 {
     frame_fft(q, yl, len, f, buf, zl);
     frame_fft(q, yr, len, f, buf, zr);
     frame_target(q->bins, zl, zr, y, p->den);
     frame_fft(q, xl, len, f, buf, zl);
     frame_fft(q, xr, len, f, buf, zr);
-    frame_sums(q->bins, zl, zr, y, p->num, p->lm);
+    if (logs)
+        frame_sums(q->bins, zl, zr, y, p->num, p->lm);
+    else
+        frame_num(q->bins, zl, zr, y, p->num);
 }
 
-void vx_mrstft_compare(const vx_mrstft *m, const float *xl, const float *xr, const float *yl,
-                       const float *yr, vx_mrstft_sums *s)
+/* vx_mrstft_compare, and without logs vx_mrstft_norms. */
+static void compare(const vx_mrstft *m, const float *xl, const float *xr, const float *yl,
+                    const float *yr, vx_mrstft_sums *s, int logs)
 {
     for (size_t r = 0; r < m->nres; r++) {
         const res_t *q = &m->res[r];
@@ -349,8 +378,8 @@ void vx_mrstft_compare(const vx_mrstft *m, const float *xl, const float *xr, con
             size_t f0, f1;
             lane_frames(q->frames, lane, &f0, &f1);
             for (size_t f = f0; f < f1; f++) {
-                frame_part p;
-                frame_compare(q, xl, xr, yl, yr, m->len, f, buf, zl, zr, y, &p);
+                frame_part p = {0};
+                frame_compare(q, xl, xr, yl, yr, m->len, f, buf, zl, zr, y, &p, logs);
                 add_part(&ls, lane, &p);
             }
         }
@@ -358,6 +387,18 @@ void vx_mrstft_compare(const vx_mrstft *m, const float *xl, const float *xr, con
         sum_lanes(ls.lm, s->lm[r]);
         sum_lanes(ls.den, s->den[r]);
     }
+}
+
+void vx_mrstft_compare(const vx_mrstft *m, const float *xl, const float *xr, const float *yl,
+                       const float *yr, vx_mrstft_sums *s)
+{
+    compare(m, xl, xr, yl, yr, s, 1);
+}
+
+void vx_mrstft_norms(const vx_mrstft *m, const float *xl, const float *xr, const float *yl,
+                     const float *yr, vx_mrstft_sums *s)
+{
+    compare(m, xl, xr, yl, yr, s, 0);
 }
 
 /* The frames of resolution q fall in phases whose frames never overlap: frames phase,
@@ -407,7 +448,7 @@ void vx_mrstft_forward_backward(const vx_mrstft *m, const float *xl, const float
                 _Alignas(ALIGN) float buf[VX_MRSTFT_MAXN];
                 _Alignas(ALIGN) vx_cpx zl[MAXBINS], zr[MAXBINS], dl[MAXBINS], dr[MAXBINS];
                 float y[ROWS * MAXBINS];
-                frame_compare(q, xl, xr, yl, yr, m->len, f, buf, zl, zr, y, &part[f]);
+                frame_compare(q, xl, xr, yl, yr, m->len, f, buf, zl, zr, y, &part[f], 1);
                 frame_grad(q->bins, zl, zr, y, sc, lm, dl, dr);
                 frame_adjoint(q, f, dl, buf, padl);
                 frame_adjoint(q, f, dr, buf, padr);

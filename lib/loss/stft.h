@@ -68,6 +68,11 @@ void vx_mrstft_forward(const vx_mrstft *m, const float *xl, const float *xr, con
 void vx_mrstft_compare(const vx_mrstft *m, const float *xl, const float *xr, const float *yl,
                        const float *yr, vx_mrstft_sums *s);
 
+/* vx_mrstft_compare's num and den alone (s->lm is set to 0), the same values: what the
+ * spectral-convergence factors of a batch need, without the logarithms. */
+void vx_mrstft_norms(const vx_mrstft *m, const float *xl, const float *xr, const float *yl,
+                     const float *yr, vx_mrstft_sums *s);
+
 /* Both sides at once when the backward coefficients k are known before the forward (a
  * caller that combined the batch from vx_mrstft_compare's sums): fills every field of s
  * as vx_mrstft_compare does and gives dL/dxl, dL/dxr (len samples each, overwritten) as

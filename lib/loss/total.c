@@ -247,7 +247,7 @@ int vx_loss_spectral_sums(vx_loss_work *w, const float *pl, const float *pr, con
     vx_aweight_apply(L->taps, yl, aw + 2 * len, len);
     vx_aweight_apply(L->taps, yr, aw + 3 * len, len);
     *s = (vx_mrstft_sums){0};
-    vx_mrstft_compare(L->stft, aw, aw + len, aw + 2 * len, aw + 3 * len, s);
+    vx_mrstft_norms(L->stft, aw, aw + len, aw + 2 * len, aw + 3 * len, s);
     return 0;
 }
 

@@ -127,8 +127,9 @@ int vx_loss_backward(vx_loss_work *w, const vx_loss_batch *b, float *gl, float *
  * thread of a parallel region touches 12. */
 vx_loss_work *vx_loss_stream_create(const vx_loss *L);
 size_t vx_loss_stream_bytes(const vx_loss *L);
-/* The spectral sums of prediction (pl, pr) against target (yl, yr), len samples each.
- * Returns 0, or -1 if w is not a streaming work. */
+/* The spectral sums of prediction (pl, pr) against target (yl, yr), len samples each:
+ * num and den (lm is 0: the factors do not need it). Returns 0, or -1 if w is not a
+ * streaming work. */
 int vx_loss_spectral_sums(vx_loss_work *w, const float *pl, const float *pr, const float *yl,
                           const float *yr, vx_mrstft_sums *s);
 /* The backward factors (b->k, b->k_ldr) of a batch of n items from their spectral sums,
