@@ -167,14 +167,19 @@ VX_SIMD_CLONES static void frame_target(size_t nb, const vx_cpx *zl, const vx_cp
     den[VX_MRSTFT_LR] = d0, den[VX_MRSTFT_SUM] = d1, den[VX_MRSTFT_DIFF] = d2;
 }
 
-/* (Y - X)^2 and |ln X - ln Y| of one element with power p and target magnitude y. X is
- * rounded exactly as the target's magnitudes are, so a prediction equal to its target
- * scores exactly 0. */
+/* (Y - X)^2 of one element with power p and target magnitude y. X is rounded exactly as
+ * the target's magnitudes are, so a prediction equal to its target scores exactly 0. */
+static inline float error_sq(float p, float y)
+{
+    float e = y - magnitude(p);
+    return e * e;
+}
+
+/* (Y - X)^2 and |ln X - ln Y| of one element added to sq and lg. */
 static inline void element(float p, float y, float *sq, float *lg)
 {
-    float x = magnitude(p), e = y - x;
-    *sq += e * e;
-    *lg += fabsf(vx_logf(x / y));
+    *sq += error_sq(p, y);
+    *lg += fabsf(vx_logf(magnitude(p) / y));
 }
 
 /* num and lm of one frame (§1.3) against target magnitudes y (ROWS x bins): the frame's
@@ -208,11 +213,9 @@ VX_SIMD_CLONES static void frame_num(size_t nb, const vx_cpx *zl, const vx_cpx *
     for (size_t k = 0; k < nb; k++) {
         float pl, pr, ps, pd;
         row_powers(zl, zr, k, &pl, &pr, &ps, &pd);
-        float el = yl[k] - magnitude(pl), er = yr[k] - magnitude(pr);
-        float es = ys[k] - magnitude(ps), ed = yd[k] - magnitude(pd);
-        n0 += el * el;
-        n0 += er * er;
-        n1 += es * es, n2 += ed * ed;
+        n0 += error_sq(pl, yl[k]);
+        n0 += error_sq(pr, yr[k]);
+        n1 += error_sq(ps, ys[k]), n2 += error_sq(pd, yd[k]);
     }
     num[VX_MRSTFT_LR] = n0, num[VX_MRSTFT_SUM] = n1, num[VX_MRSTFT_DIFF] = n2;
 }
@@ -229,34 +232,76 @@ static inline float grad_coef(float p, float y, float sc, float lm)
     return c.f;
 }
 
-/* Gradient spectra gl, gr of one frame: dL/dZ = (dL/dX / X) Z per row, rows L+R and L-R
- * sent back to L and R, then halved except at DC and Nyquist: the adjoint of a one-sided
- * real FFT, whose unnormalised inverse counts the interior bins twice. */
-VX_SIMD_CLONES static void frame_grad(size_t nb, const vx_cpx *zl, const vx_cpx *zr,
-                                      const float *y, const float sc[3], const float lm[3],
-                                      vx_cpx *gl, vx_cpx *gr)
+/* Gradient of bin k from its rows' coefficients c: dL/dZ = (dL/dX / X) Z per row, rows
+ * L+R and L-R sent back to L and R, halved: G_L = c_L Z_L + c_S (Z_L + Z_R) + c_D (Z_L -
+ * Z_R) and G_R = c_R Z_R + c_S (Z_L + Z_R) - c_D (Z_L - Z_R), both cross terms (c_S - c_D). */
+static inline void bin_grad(const vx_cpx *zl, const vx_cpx *zr, size_t k, float cl, float cr,
+                            float cs, float cd, vx_cpx *gl, vx_cpx *gr)
 {
-    const float *yl = y, *yr = y + nb, *ys = y + 2 * nb, *yd = y + 3 * nb;
-    const float sc_lr = sc[VX_MRSTFT_LR], sc_s = sc[VX_MRSTFT_SUM], sc_d = sc[VX_MRSTFT_DIFF];
-    const float lm_lr = lm[VX_MRSTFT_LR], lm_s = lm[VX_MRSTFT_SUM], lm_d = lm[VX_MRSTFT_DIFF];
-#pragma omp simd
-    for (size_t k = 0; k < nb; k++) {
-        float pl, pr, ps, pd;
-        row_powers(zl, zr, k, &pl, &pr, &ps, &pd);
-        float cl = grad_coef(pl, yl[k], sc_lr, lm_lr), cr = grad_coef(pr, yr[k], sc_lr, lm_lr);
-        float cs = grad_coef(ps, ys[k], sc_s, lm_s), cd = grad_coef(pd, yd[k], sc_d, lm_d);
-        /* G_L = c_L Z_L + c_S (Z_L + Z_R) + c_D (Z_L - Z_R) and G_R = c_R Z_R
-         * + c_S (Z_L + Z_R) - c_D (Z_L - Z_R): both cross terms are (c_S - c_D) */
-        float al = 0.5f * (cl + cs + cd), ar = 0.5f * (cr + cs + cd), ax = 0.5f * (cs - cd);
-        float lr = zl[k].re, li = zl[k].im, rr = zr[k].re, ri = zr[k].im;
-        gl[k].re = al * lr + ax * rr, gl[k].im = al * li + ax * ri;
-        gr[k].re = ar * rr + ax * lr, gr[k].im = ar * ri + ax * li;
-    }
-    const size_t once[2] = {0, nb - 1}; /* DC and Nyquist */
+    float al = 0.5f * (cl + cs + cd), ar = 0.5f * (cr + cs + cd), ax = 0.5f * (cs - cd);
+    float lr = zl[k].re, li = zl[k].im, rr = zr[k].re, ri = zr[k].im;
+    gl[k].re = al * lr + ax * rr, gl[k].im = al * li + ax * ri;
+    gr[k].re = ar * rr + ax * lr, gr[k].im = ar * ri + ax * li;
+}
+
+/* DC and Nyquist un-halved: the adjoint of a one-sided real FFT, whose unnormalised
+ * inverse counts the interior bins twice. */
+static void edges_twice(size_t nb, vx_cpx *gl, vx_cpx *gr)
+{
+    const size_t once[2] = {0, nb - 1};
     for (int i = 0; i < 2; i++) {
         size_t k = once[i];
         gl[k].re *= 2, gl[k].im *= 2, gr[k].re *= 2, gr[k].im *= 2;
     }
+}
+
+/* The coefficients of frame_grad and frame_sums_grad: float, per group. */
+typedef struct {
+    float sc[3], lm[3];
+} grad_factors;
+
+/* Gradient spectra gl, gr of one frame (bin_grad at every bin). */
+VX_SIMD_CLONES static void frame_grad(size_t nb, const vx_cpx *zl, const vx_cpx *zr,
+                                      const float *y, const grad_factors *c, vx_cpx *gl,
+                                      vx_cpx *gr)
+{
+    const float *yl = y, *yr = y + nb, *ys = y + 2 * nb, *yd = y + 3 * nb;
+    const float sc_lr = c->sc[VX_MRSTFT_LR], sc_s = c->sc[VX_MRSTFT_SUM], sc_d = c->sc[VX_MRSTFT_DIFF];
+    const float lm_lr = c->lm[VX_MRSTFT_LR], lm_s = c->lm[VX_MRSTFT_SUM], lm_d = c->lm[VX_MRSTFT_DIFF];
+#pragma omp simd
+    for (size_t k = 0; k < nb; k++) {
+        float pl, pr, ps, pd;
+        row_powers(zl, zr, k, &pl, &pr, &ps, &pd);
+        bin_grad(zl, zr, k, grad_coef(pl, yl[k], sc_lr, lm_lr), grad_coef(pr, yr[k], sc_lr, lm_lr),
+                 grad_coef(ps, ys[k], sc_s, lm_s), grad_coef(pd, yd[k], sc_d, lm_d), gl, gr);
+    }
+    edges_twice(nb, gl, gr);
+}
+
+/* frame_sums and frame_grad in one pass over the bins (the powers formed once), the same
+ * values: the second pass of a fit, whose factors are known before its forward. */
+VX_SIMD_CLONES static void frame_sums_grad(size_t nb, const vx_cpx *zl, const vx_cpx *zr,
+                                           const float *y, const grad_factors *c,
+                                           float num[3], float lm[3], vx_cpx *gl, vx_cpx *gr)
+{
+    const float *yl = y, *yr = y + nb, *ys = y + 2 * nb, *yd = y + 3 * nb;
+    const float sc_lr = c->sc[VX_MRSTFT_LR], sc_s = c->sc[VX_MRSTFT_SUM], sc_d = c->sc[VX_MRSTFT_DIFF];
+    const float lm_lr = c->lm[VX_MRSTFT_LR], lm_s = c->lm[VX_MRSTFT_SUM], lm_d = c->lm[VX_MRSTFT_DIFF];
+    float n0 = 0, n1 = 0, n2 = 0, l0 = 0, l1 = 0, l2 = 0;
+#pragma omp simd reduction(+ : n0, n1, n2, l0, l1, l2)
+    for (size_t k = 0; k < nb; k++) {
+        float pl, pr, ps, pd;
+        row_powers(zl, zr, k, &pl, &pr, &ps, &pd);
+        element(pl, yl[k], &n0, &l0);
+        element(pr, yr[k], &n0, &l0);
+        element(ps, ys[k], &n1, &l1);
+        element(pd, yd[k], &n2, &l2);
+        bin_grad(zl, zr, k, grad_coef(pl, yl[k], sc_lr, lm_lr), grad_coef(pr, yr[k], sc_lr, lm_lr),
+                 grad_coef(ps, ys[k], sc_s, lm_s), grad_coef(pd, yd[k], sc_d, lm_d), gl, gr);
+    }
+    num[VX_MRSTFT_LR] = n0, num[VX_MRSTFT_SUM] = n1, num[VX_MRSTFT_DIFF] = n2;
+    lm[VX_MRSTFT_LR] = l0, lm[VX_MRSTFT_SUM] = l1, lm[VX_MRSTFT_DIFF] = l2;
+    edges_twice(nb, gl, gr);
 }
 
 /* Frames [first, end) of lane `lane` out of NLANES. */
@@ -346,21 +391,17 @@ void vx_mrstft_forward(const vx_mrstft *m, const float *xl, const float *xr, con
     }
 }
 
-/* Target magnitudes y (ROWS x bins) and the sums of frame f of both sides at resolution
- * q, leaving the prediction's spectra in zl, zr; with logs 0, no lm sums (left 0). */
-static void frame_compare(const res_t *q, const float *xl, const float *xr, const float *yl,
-                          const float *yr, size_t len, size_t f, float *buf, vx_cpx *zl,
-                          vx_cpx *zr, float *y, frame_part *p, int logs)
+/* Target magnitudes y (ROWS x bins) and their sums of squares of frame f at resolution q,
+ * then the prediction's spectra in zl, zr: what each frame's sums start from. */
+static void frame_both(const res_t *q, const float *xl, const float *xr, const float *yl,
+                       const float *yr, size_t len, size_t f, float *buf, vx_cpx *zl,
+                       vx_cpx *zr, float *y, frame_part *p)
 {
     frame_fft(q, yl, len, f, buf, zl);
     frame_fft(q, yr, len, f, buf, zr);
     frame_target(q->bins, zl, zr, y, p->den);
     frame_fft(q, xl, len, f, buf, zl);
     frame_fft(q, xr, len, f, buf, zr);
-    if (logs)
-        frame_sums(q->bins, zl, zr, y, p->num, p->lm);
-    else
-        frame_num(q->bins, zl, zr, y, p->num);
 }
 
 /* vx_mrstft_compare, and without logs vx_mrstft_norms. */
@@ -379,7 +420,11 @@ static void compare(const vx_mrstft *m, const float *xl, const float *xr, const 
             lane_frames(q->frames, lane, &f0, &f1);
             for (size_t f = f0; f < f1; f++) {
                 frame_part p = {0};
-                frame_compare(q, xl, xr, yl, yr, m->len, f, buf, zl, zr, y, &p, logs);
+                frame_both(q, xl, xr, yl, yr, m->len, f, buf, zl, zr, y, &p);
+                if (logs)
+                    frame_sums(q->bins, zl, zr, y, p.num, p.lm);
+                else
+                    frame_num(q->bins, zl, zr, y, p.num);
                 add_part(&ls, lane, &p);
             }
         }
@@ -418,11 +463,11 @@ size_t vx_mrstft_stream_floats(const vx_mrstft *m)
 }
 
 /* A resolution's backward set-up: its factors in float and its zeroed padded gradients. */
-static void backward_setup(const vx_mrstft *m, const vx_mrstft_coefs *k, size_t r, float sc[3],
-                           float lm[3], float *padl, float *padr)
+static void backward_setup(const vx_mrstft *m, const vx_mrstft_coefs *k, size_t r,
+                           grad_factors *c, float *padl, float *padr)
 {
     for (int g = 0; g < 3; g++)
-        sc[g] = (float)k->sc[r][g], lm[g] = (float)k->lm[r][g];
+        c->sc[g] = (float)k->sc[r][g], c->lm[g] = (float)k->lm[r][g];
     memset(padl, 0, (m->len + m->res[r].n) * sizeof *padl);
     memset(padr, 0, (m->len + m->res[r].n) * sizeof *padr);
 }
@@ -437,8 +482,8 @@ void vx_mrstft_forward_backward(const vx_mrstft *m, const float *xl, const float
     memset(gr, 0, m->len * sizeof *gr);
     for (size_t r = 0; r < m->nres; r++) {
         const res_t *q = &m->res[r];
-        float sc[3], lm[3];
-        backward_setup(m, k, r, sc, lm, padl, padr);
+        grad_factors c;
+        backward_setup(m, k, r, &c, padl, padr);
         size_t stride = phase_stride(q);
         for (size_t phase = 0; phase < stride; phase++) {
             size_t count = phase_count(q, phase, stride);
@@ -448,8 +493,9 @@ void vx_mrstft_forward_backward(const vx_mrstft *m, const float *xl, const float
                 _Alignas(ALIGN) float buf[VX_MRSTFT_MAXN];
                 _Alignas(ALIGN) vx_cpx zl[MAXBINS], zr[MAXBINS], dl[MAXBINS], dr[MAXBINS];
                 float y[ROWS * MAXBINS];
-                frame_compare(q, xl, xr, yl, yr, m->len, f, buf, zl, zr, y, &part[f], 1);
-                frame_grad(q->bins, zl, zr, y, sc, lm, dl, dr);
+                frame_part *p = &part[f];
+                frame_both(q, xl, xr, yl, yr, m->len, f, buf, zl, zr, y, p);
+                frame_sums_grad(q->bins, zl, zr, y, &c, p->num, p->lm, dl, dr);
                 frame_adjoint(q, f, dl, buf, padl);
                 frame_adjoint(q, f, dr, buf, padr);
             }
@@ -478,8 +524,8 @@ void vx_mrstft_backward(const vx_mrstft *m, const vx_cpx *store, const float *ca
     memset(gr, 0, m->len * sizeof *gr);
     for (size_t r = 0; r < m->nres; r++) {
         const res_t *q = &m->res[r];
-        float sc[3], lm[3];
-        backward_setup(m, k, r, sc, lm, padl, padr);
+        grad_factors c;
+        backward_setup(m, k, r, &c, padl, padr);
         size_t stride = phase_stride(q);
         for (size_t phase = 0; phase < stride; phase++) {
             size_t count = phase_count(q, phase, stride);
@@ -489,7 +535,7 @@ void vx_mrstft_backward(const vx_mrstft *m, const vx_cpx *store, const float *ca
                 _Alignas(ALIGN) float buf[VX_MRSTFT_MAXN];
                 _Alignas(ALIGN) vx_cpx dl[MAXBINS], dr[MAXBINS];
                 const vx_cpx *zl = store + q->store_off + 2 * f * q->stride, *zr = zl + q->stride;
-                frame_grad(q->bins, zl, zr, cache + q->cache_off + f * ROWS * q->bins, sc, lm, dl,
+                frame_grad(q->bins, zl, zr, cache + q->cache_off + f * ROWS * q->bins, &c, dl,
                            dr);
                 frame_adjoint(q, f, dl, buf, padl);
                 frame_adjoint(q, f, dr, buf, padr);
