@@ -49,7 +49,8 @@ static const char help[] =
     "      --shift N         alignment shift for --dry/--wet (default: computed)\n"
     "      --as-is           use the audio exactly as given: no alignment, no loudness\n"
     "                        normalisation (it must already be prepared)\n"
-    "  -n, --steps N         optimisation steps (default 2000; with --fast, 500)\n"
+    "  -n, --steps N         optimisation steps (default 2000; with --fast, 500 less its\n"
+    "                        search's cost)\n"
     "      --fast            start from the preset of the lowest loss among the published\n"
     "                        ones (unless --init), then a schedule instead of DiffVox's\n"
     "                        constant learning rate: a warm-up, a cosine decay (vx-fit(1))\n"
@@ -57,7 +58,7 @@ static const char help[] =
     "                        presets/medleydb.ndjson and presets/internal.ndjson)\n"
     "      --patience N      stop when the best loss has not improved by 1e-4 relative in\n"
     "                        N steps\n"
-    "      --lr X            Adam learning rate (default 0.01; with --fast, the peak: 0.05)\n"
+    "      --lr X            Adam learning rate (default 0.01; with --fast, the peak: 0.04)\n"
     "  -b, --batch N         most chunks per step (default 35)\n"
     "  -s, --seed N          seed of the FDN's initial values and the batch draws (default 0)\n"
     "      --chunk S         chunk length in seconds (default 12)\n"
@@ -377,12 +378,13 @@ static void warm_start(options *o, const vx_pair *p, double *raw, vx_warm_pick *
 {
     vx_err e;
     static const char *const shipped[] = {"medleydb.ndjson", "internal.ndjson"};
-    for (int i = 0; !o->pool[0] && i < 2; i++) {
+    for (int i = 0; !o->npool && i < 2; i++) {
         if (vx_shipped_path(shipped[i], o->pool_buf[i], sizeof o->pool_buf[i], &e))
             vx_die_err(&e);
+        o->pool[i] = o->pool_buf[i];
     }
-    if (!o->pool[0])
-        o->pool[0] = o->pool_buf[0], o->pool[1] = o->pool_buf[1], o->npool = 2;
+    if (!o->npool)
+        o->npool = 2;
     vx_fit_settings one = o->set;
     one.batch = 1, one.steps = 0;
     vx_fit *screen = vx_fit_create(p->dry, p->wet, p->wet + p->frames, p->frames, &one, &e);
