@@ -9,20 +9,28 @@
 
 #include "fit.h"
 #include "fit_schedule.h"
+#include "fit_warm.h"
 #include "io/audio.h"
 #include "io/cli.h"
 #include "io/logdir.h"
 #include "io/ndjson.h"
 #include "io/pick.h"
+#include "io/shipped.h"
 #include "io/tmpfile.h"
 #include "memroom.h"
 #include "pair.h"
 #include "pair_record.h"
 #include "preset.h"
 
-#define FAST_STEPS 500    /* --fast's default steps */
-#define FAST_LR 0.05      /* --fast's peak learning rate, 5 times DiffVox's */
-#define FAST_RAMP_PCT 30  /* per cent of --fast's steps in its warm-up, and in its decay */
+#define FAST_STEPS 500    /* --fast's budget in steps, its search included: a quarter of 2000 */
+#define FAST_LR 0.04      /* --fast's peak learning rate, 4 times DiffVox's */
+#define FAST_WARMUP_PCT 5 /* per cent of --fast's steps in its warm-up */
+#define FAST_DECAY_PCT 10 /* ... and in its decay */
+#define FAST_MIN_STEPS 100 /* --fast's fewest default steps, whatever its search costs */
+/* CPU of a loss alone on one chunk (the search's unit) over that of a one-chunk step
+ * (measured: 0.094 s and 0.207 s, 3 s chunks, FFTW, one thread) */
+#define SEARCH_STEP_COST 0.46
+#define MAX_POOLS 16       /* --pool files */
 #define PATIENCE_REL 1e-4 /* --patience: the relative improvement that counts */
 /* The pair's audio at the fit's peak, bytes per frame at 44.1 kHz: the files as read (a
  * stereo dry at most, the stereo wet) and the prepared pair (mono dry, stereo wet), float. */
@@ -41,12 +49,16 @@ static const char help[] =
     "      --shift N         alignment shift for --dry/--wet (default: computed)\n"
     "      --as-is           use the audio exactly as given: no alignment, no loudness\n"
     "                        normalisation (it must already be prepared)\n"
-    "  -n, --steps N         optimisation steps (default 2000; with --fast, 500)\n"
-    "      --fast            instead of DiffVox's constant learning rate, a schedule: a\n"
-    "                        warm-up to 5 times the rate, then a cosine decay (vx-fit(1))\n"
+    "  -n, --steps N         optimisation steps (default 2000; with --fast, 500 less its\n"
+    "                        search's cost)\n"
+    "      --fast            start from the preset of the lowest loss among the published\n"
+    "                        ones (unless --init), then a schedule instead of DiffVox's\n"
+    "                        constant learning rate: a warm-up, a cosine decay (vx-fit(1))\n"
+    "      --pool FILE       --fast's presets to start from (repeatable; default:\n"
+    "                        presets/medleydb.ndjson and presets/internal.ndjson)\n"
     "      --patience N      stop when the best loss has not improved by 1e-4 relative in\n"
     "                        N steps\n"
-    "      --lr X            Adam learning rate (default 0.01; with --fast, the peak: 0.05)\n"
+    "      --lr X            Adam learning rate (default 0.01; with --fast, the peak: 0.04)\n"
     "  -b, --batch N         most chunks per step (default 35)\n"
     "  -s, --seed N          seed of the FDN's initial values and the batch draws (default 0)\n"
     "      --chunk S         chunk length in seconds (default 12)\n"
@@ -64,10 +76,13 @@ static const char help[] =
     "      --help, --version\n";
 
 enum { OPT_DRY = 256, OPT_WET, OPT_SHIFT, OPT_ASIS, OPT_LR, OPT_CHUNK, OPT_OVERLAP, OPT_INITPICK,
-       OPT_GRAD, OPT_LOGDIR, OPT_FXDEF, OPT_FAST, OPT_PATIENCE, OPT_MEMORY };
+       OPT_GRAD, OPT_LOGDIR, OPT_FXDEF, OPT_FAST, OPT_PATIENCE, OPT_MEMORY, OPT_POOL };
 
 typedef struct {
     const char *pairs, *pick, *dry, *wet, *init, *init_pick, *output, *log_dir;
+    const char *pool[MAX_POOLS];
+    int npool;
+    char pool_buf[2][4096]; /* the shipped sets' paths */
     long shift;
     int has_shift, as_is, grad, memory, quiet, threads, fast, patience, has_steps, has_lr;
     int preset_flags; /* vx_preset_load's, for --init */
@@ -89,6 +104,7 @@ static options parse(int argc, char **argv)
         {"output", required_argument, 0, 'o'},
         {"log-dir", required_argument, 0, OPT_LOGDIR}, {"quiet", no_argument, 0, 'q'},
         {"fast", no_argument, 0, OPT_FAST}, {"patience", required_argument, 0, OPT_PATIENCE},
+        {"pool", required_argument, 0, OPT_POOL},
         {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     options o = {.set = vx_fit_defaults(), .output = "-"};
     int c;
@@ -101,6 +117,11 @@ static options parse(int argc, char **argv)
         case OPT_ASIS: o.as_is = 1; break;
         case 'n': o.set.steps = (int)vx_cli_long("--steps", optarg, 0, 10000000, usage), o.has_steps = 1; break;
         case OPT_FAST: o.fast = 1; break;
+        case OPT_POOL:
+            if (o.npool == MAX_POOLS)
+                vx_usage_error(usage, "at most %d --pool files", MAX_POOLS);
+            o.pool[o.npool++] = optarg;
+            break;
         case OPT_PATIENCE: o.patience = (int)vx_cli_long("--patience", optarg, 1, 10000000, usage); break;
         case OPT_LR: o.set.lr = vx_cli_double("--lr", optarg, 1e-9, 10, usage), o.has_lr = 1; break;
         case 'b': o.set.batch = (int)vx_cli_long("--batch", optarg, 1, 10000, usage); break;
@@ -130,9 +151,11 @@ static options parse(int argc, char **argv)
         o.pairs = argv[optind];
     }
     if (o.fast && !o.has_steps)
-        o.set.steps = FAST_STEPS;
+        o.set.steps = FAST_STEPS; /* less the search's cost, once it is known (warm_start) */
     if (o.fast && !o.has_lr)
         o.set.lr = FAST_LR;
+    if (o.npool && (!o.fast || o.init))
+        vx_usage_error(usage, "--pool goes with --fast, without --init");
     if (o.set.overlap_s >= o.set.chunk_s)
         vx_usage_error(usage, "--overlap must be shorter than --chunk");
     return o;
@@ -349,6 +372,39 @@ static void print_memory(const options *o, cJSON *rec)
     printf("%.0f\n", ceil((double)(need + PAIR_BYTES_PER_FRAME * (size_t)frames) / 1048576.0));
 }
 
+/* --fast's start: the preset of --pool (the shipped sets) of the lowest loss on the
+ * pair's middle chunk, screened with a fit of batch 1 (freed before the fit's own). */
+static void warm_start(options *o, const vx_pair *p, double *raw, vx_warm_pick *pick)
+{
+    vx_err e;
+    static const char *const shipped[] = {"medleydb.ndjson", "internal.ndjson"};
+    for (int i = 0; !o->npool && i < 2; i++) {
+        if (vx_shipped_path(shipped[i], o->pool_buf[i], sizeof o->pool_buf[i], &e))
+            vx_die_err(&e);
+        o->pool[i] = o->pool_buf[i];
+    }
+    if (!o->npool)
+        o->npool = 2;
+    vx_fit_settings one = o->set;
+    one.batch = 1, one.steps = 0;
+    vx_fit *screen = vx_fit_create(p->dry, p->wet, p->wet + p->frames, p->frames, &one, &e);
+    if (!screen)
+        vx_die(VX_EXIT_DATA, "%s: %s", o->pairs ? o->pairs : o->wet, e.msg);
+    vx_progress("--fast: the loss of every preset of --pool on one chunk");
+    if (vx_warm_pick_best(screen, o->pool, (size_t)o->npool, pick, &e))
+        vx_die_err(&e);
+    vx_progress_done();
+    /* The search in steps: a step's work grows with its chunks, the search's does not. */
+    size_t active = vx_fit_chunks_active(screen);
+    size_t batch = active < (size_t)o->set.batch ? active : (size_t)o->set.batch;
+    vx_fit_free(screen);
+    if (!o->has_steps) {
+        int cost = (int)ceil(SEARCH_STEP_COST * (double)pick->screened / (double)batch);
+        o->set.steps = FAST_STEPS - cost > FAST_MIN_STEPS ? FAST_STEPS - cost : FAST_MIN_STEPS;
+    }
+    memcpy(raw, pick->raw, sizeof pick->raw);
+}
+
 static volatile sig_atomic_t stop_signal;
 
 /* What watches the steps of a fit: progress line, signals, patience. */
@@ -399,9 +455,9 @@ static char *run(const options *o, vx_fit *fit, const double *raw, int *normal)
     watch w = {.o = o, .t0 = now_s(), .mark = INFINITY, .mark_step = -1};
     char *reason = NULL;
     vx_err e;
-    int ramp = o->set.steps * FAST_RAMP_PCT / 100;
-    vx_lr_schedule fast = {.peak = o->set.lr, .floor = 0, .warmup = ramp, .decay = ramp,
-                           .steps = o->set.steps};
+    vx_lr_schedule fast = {.peak = o->set.lr, .floor = 0,
+                           .warmup = o->set.steps * FAST_WARMUP_PCT / 100,
+                           .decay = o->set.steps * FAST_DECAY_PCT / 100, .steps = o->set.steps};
     for (int step = 0; step < o->set.steps && !stop_signal; step++) {
         vx_fit_progress p;
         if (o->fast)
@@ -429,7 +485,21 @@ static char *run(const options *o, vx_fit *fit, const double *raw, int *normal)
     return reason ? strdup(reason) : NULL;
 }
 
-static cJSON *settings_json(const options *o, const vx_fit *fit)
+/* settings.warm_start: which preset --fast started from, and its loss. */
+static cJSON *warm_json(const options *o, const vx_warm_pick *w)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "pool", o->pool[w->set]);
+    cJSON_AddNumberToObject(j, "index", (double)w->index);
+    if (w->track[0])
+        cJSON_AddStringToObject(j, "track", w->track);
+    cJSON_AddItemToObject(j, "loss", vx_json_double(w->loss));
+    cJSON_AddNumberToObject(j, "screened", (double)w->screened);
+    cJSON_AddNumberToObject(j, "chunk", (double)w->chunk);
+    return j;
+}
+
+static cJSON *settings_json(const options *o, const vx_fit *fit, const vx_warm_pick *warm)
 {
     cJSON *s = cJSON_CreateObject();
     cJSON_AddNumberToObject(s, "steps", o->set.steps);
@@ -447,6 +517,8 @@ static cJSON *settings_json(const options *o, const vx_fit *fit)
     cJSON_AddBoolToObject(s, "as_is", o->as_is);
     if (o->init)
         cJSON_AddStringToObject(s, "init", o->init);
+    if (warm)
+        cJSON_AddItemToObject(s, "warm_start", warm_json(o, warm));
     return s;
 }
 
@@ -477,6 +549,10 @@ int main(int argc, char **argv)
     vx_pair pair;
     load_pair(&o, rec, &pair);
     check_memory(&o);
+    vx_warm_pick warm;
+    int warmed = o.fast && !o.init;
+    if (warmed)
+        warm_start(&o, &pair, raw, &warm);
     vx_fit *fit = vx_fit_create(pair.dry, pair.wet, pair.wet + pair.frames, pair.frames, &o.set, &e);
     if (!fit)
         vx_die(VX_EXIT_DATA, "%s: %s", o.pairs ? o.pairs : o.wet, e.msg);
@@ -510,7 +586,7 @@ int main(int argc, char **argv)
     cJSON_AddItemToObject(rec, "terminated_by", reason ? cJSON_CreateString(reason) : cJSON_CreateNull());
     cJSON_AddStringToObject(rec, "started", started);
     cJSON_AddStringToObject(rec, "finished", finished);
-    cJSON_AddItemToObject(rec, "settings", settings_json(&o, fit));
+    cJSON_AddItemToObject(rec, "settings", settings_json(&o, fit, warmed ? &warm : NULL));
     if (out.log)
         write_out(out.log, rec);
     write_out(out.main, rec);

@@ -343,10 +343,10 @@ static int lane_pass(vx_fit *f, int i, const vx_fx *fx, const size_t *which, siz
     return bad;
 }
 
-/* A batch of one chunk: one forward, kept for its backward; its stages use both cores (no
- * enclosing parallel region, which would make every inner region start threads of its
- * own). */
-static int single_chunk(vx_fit *f, const vx_fx *fx, size_t chunk, vx_loss_batch *b)
+/* A batch of one chunk: one forward, kept for its backward (with keep, the spectrum the
+ * response's backward needs); its stages use both cores (no enclosing parallel region,
+ * which would make every inner region start threads of its own). */
+static int single_forward(vx_fit *f, const vx_fx *fx, size_t chunk, int keep, vx_loss_batch *b)
 {
     lane *l = &f->lanes[0];
     float *pl = l->yl + f->O, *pr = l->yr + f->O;
@@ -356,11 +356,19 @@ static int single_chunk(vx_fit *f, const vx_fx *fx, size_t chunk, vx_loss_batch 
         l->target_chunk = chunk;
     }
     if (vx_peq_forward(l->eq, fx->peq, f->dry + f->start[chunk], l->c[0], f->T, NULL) ||
-        chunk_render(f, l, fx, l->c[0], 1) || vx_loss_forward(l->loss, l->target, pl, pr) ||
+        chunk_render(f, l, fx, l->c[0], keep) || vx_loss_forward(l->loss, l->target, pl, pr) ||
         vx_loss_item_get(l->loss, &f->items[0]))
         return -1;
     vx_loss_combine_items(f->L, f->items, 1, b);
-    if (vx_loss_backward(l->loss, b, pl, pr))
+    return 0;
+}
+
+/* ... and its backward. */
+static int single_chunk(vx_fit *f, const vx_fx *fx, size_t chunk, vx_loss_batch *b)
+{
+    lane *l = &f->lanes[0];
+    float *pl = l->yl + f->O, *pr = l->yr + f->O;
+    if (single_forward(f, fx, chunk, 1, b) || vx_loss_backward(l->loss, b, pl, pr))
         return -1;
     chunk_backward(f, l, l->c[0]);
     vx_peq_backward(l->eq, l->c[0], l->c[0], l->grad.peq);
@@ -438,6 +446,23 @@ int vx_fit_evaluate(vx_fit *f, const double *raw, double eta_raw, const size_t *
     for (int k = 0; k < VX_NRAW; k++)
         finite &= isfinite(out->graw[k]) != 0;
     return finite ? 0 : vx_err_set(e, "the loss or its gradient is not finite");
+}
+
+int vx_fit_loss(vx_fit *f, const double *raw, double eta_raw, size_t chunk, double *loss, vx_err *e)
+{
+    if (f->nslots != 1 || chunk >= f->active)
+        return vx_err_set(e, "a loss alone needs a fit of batch 1 and one of its %zu chunks", f->active);
+    vx_fx fx;
+    if (vx_params_to_fx(raw, 0, &fx))
+        return vx_err_set(e, "a raw value is not finite");
+    double eta = -softplus(eta_raw), d_pen;
+    vx_loss_batch b;
+    if (vx_response_build(f->resp, &fx, eta, e))
+        return -1;
+    if (single_forward(f, &fx, chunk, 0, &b))
+        return vx_err_set(e, "the compressor's parameters are outside their ranges");
+    *loss = b.parts.total + vx_delay_eta_penalty(eta, &d_pen);
+    return isfinite(*loss) ? 0 : vx_err_set(e, "the loss is not finite");
 }
 
 void vx_fit_start(vx_fit *f, const double *raw, double eta_raw)

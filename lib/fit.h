@@ -63,6 +63,12 @@ void vx_fit_initial(uint64_t seed, double *raw);
 int vx_fit_evaluate(vx_fit *f, const double *raw, double eta_raw, const size_t *which, size_t n,
                     vx_fit_eval *out, vx_err *e);
 
+/* The loss alone (no gradient, none of the backward's work) at (raw, eta_raw) on active
+ * chunk `chunk`, for a fit whose batch is one chunk (settings.batch 1, or a pair of one
+ * chunk): the value vx_fit_evaluate gives there. Returns 0, or -1 with e set as
+ * vx_fit_evaluate, or for a fit of larger batches. */
+int vx_fit_loss(vx_fit *f, const double *raw, double eta_raw, size_t chunk, double *loss, vx_err *e);
+
 /* The chunks of the next batch, drawn from the seeded RNG as a step draws them (so the
  * first draw of a fit is its first step's batch): their count, and in *which their indices
  * among the active chunks (owned by f, valid until the next draw), or NULL when the batch

@@ -159,30 +159,71 @@ compare_gradient() {
            .settings.patience == 5' fit.json
 }
 
-@test "--fast (a warm-up to 5 times the learning rate, a cosine decay) beats the default at 40 steps" {
-    vx-fit -q -n 40 --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav > adam.json
-    vx-fit -q -n 40 --fast --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav > fast.json
-    echo "# best loss in 40 steps: Adam $(jq .lowest_loss adam.json), --fast $(jq .lowest_loss fast.json)" >&3
-    jq -e --slurpfile a adam.json '.settings.method == "adam-warmup-cosine" and .settings.lr == 0.05 and
-           (.losses | length) == 40 and .lowest_loss < $a[0].lowest_loss' fast.json
+@test "--fast starts from the preset of --pool that made the pair, and says so" {
+    # a pool of three MedleyDB presets, the one that rendered wet.wav (5) second
+    sed -n '4p;6p;8p' "$TOP/presets/medleydb.ndjson" > pool.ndjson
+    vx-fit -q -n 0 --fast --pool pool.ndjson --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav > fit.json
+    jq -e --slurpfile p <(sed -n 2p pool.ndjson) '.settings.warm_start as $w |
+           $w.pool == "pool.ndjson" and $w.index == 1 and $w.screened == 3 and $w.chunk == 0 and
+           $w.track == $p[0].track and ($w.loss | isfinite) and .raw == $p[0].raw' fit.json
+    # its loss is the one a fit from that preset starts with
+    vx-fit -q -n 1 -i pool.ndjson --init-pick 1 --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav > one.json
+    jq -e --slurpfile o one.json '.settings.warm_start.loss == $o[0].losses[0]' fit.json
+    # --init, or a --pool without --fast, is a usage error with --pool; --init skips the search
+    run vx-fit -q --pool pool.ndjson --dry dry.wav --wet wet.wav
+    assert_failure 2
+    assert_output --partial '--pool goes with --fast, without --init'
+    vx-fit -q -n 0 --fast -i pool.ndjson --init-pick 2 --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav |
+        jq -e '.settings.warm_start == null'
 }
 
-@test "--fast's schedule: its first step is the default's at a 30 % warm-up's first rate" {
-    # 40 steps: a warm-up of 12 from 0.05 / 12, so the first update is Adam's at that rate
+@test "--fast's search: a record that is not a preset is an error naming its line" {
+    sed -n '4p' "$TOP/presets/medleydb.ndjson" > pool.ndjson
+    echo '{"type": "preset", "raw": [1, 2]}' >> pool.ndjson
+    run vx-fit -q -n 0 --fast --pool pool.ndjson --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav -o fit.json
+    assert_failure 1
+    assert_output --partial 'pool.ndjson:2'
+    [ ! -e fit.json ]
+}
+
+@test "--fast (a warm-up to 4 times the learning rate, a cosine decay) beats the default at 40 steps" {
+    # from the same start: --fast's search in a pool of one preset
+    sed -n 1p "$TOP/presets/medleydb.ndjson" > pool.ndjson
+    vx-fit -q -n 40 -i pool.ndjson --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav > adam.json
+    vx-fit -q -n 40 --fast --pool pool.ndjson --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav > fast.json
+    echo "# best loss in 40 steps: Adam $(jq .lowest_loss adam.json), --fast $(jq .lowest_loss fast.json)" >&3
+    jq -e --slurpfile a adam.json '.settings.method == "adam-warmup-cosine" and .settings.lr == 0.04 and
+           (.losses | length) == 40 and .losses[0] == $a[0].losses[0] and .lowest_loss < $a[0].lowest_loss' fast.json
+}
+
+@test "--fast's schedule: its first step is the default's at a 5 % warm-up's first rate" {
+    # 40 steps: a warm-up of 2 from 0.04 / 2, so the first update is Adam's at that rate
     # (the first loss is the start's, the second the first update's)
-    vx-fit -q -n 40 --fast --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav > fast.json
-    # (within float rounding: --lr's decimal is not the schedule's double; at a rate 12
-    # times higher, the peak, the second loss moves by far more than 1e-5)
-    vx-fit -q -n 2 --lr "$(echo 'scale=20; 0.05 / 12' | bc)" --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav > one.json
+    sed -n 1p "$TOP/presets/medleydb.ndjson" > pool.ndjson
+    vx-fit -q -n 40 --fast --pool pool.ndjson --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav > fast.json
+    # (within float rounding; at the peak, twice the rate, the second loss moves by far more)
+    vx-fit -q -n 2 --lr 0.02 -i pool.ndjson --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav > one.json
     jq -e --slurpfile o one.json '.losses[0] == $o[0].losses[0] and
            ((.losses[1] - $o[0].losses[1]) / $o[0].losses[1] | fabs) < 1e-5' fast.json
     # a --fast fit is repeatable
-    vx-fit -q -n 40 --fast --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav > again.json
+    vx-fit -q -n 40 --fast --pool pool.ndjson --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav > again.json
     cmp <(jq -c '.losses, .raw' fast.json) <(jq -c '.losses, .raw' again.json)
 }
 
+@test "--fast's steps: 500 less its search's cost (0.46 of a one-chunk step a preset)" {
+    sed -n '1,3p' "$TOP/presets/medleydb.ndjson" > pool.ndjson
+    # one chunk: 500 - ceil(0.46 * 3) = 498; three chunks, one batch: 500 - ceil(0.46 * 3 / 3) = 499
+    vx-fit -q --fast --pool pool.ndjson --lr 1e-9 --patience 1 --chunk 3 --overlap 1 \
+        --dry dry.wav --wet wet.wav | jq -e '.settings.steps == 498'
+    sox dry.wav dry2.wav repeat 1
+    sox wet.wav wet2.wav repeat 1
+    vx-fit -q --fast --pool pool.ndjson --lr 1e-9 --patience 1 --chunk 3 --overlap 1 \
+        --dry dry2.wav --wet wet2.wav | jq -e '.settings.steps == 499 and .settings.active_chunks == 3'
+}
+
 @test "SIGINT stops a --fast fit and writes the best state" {
-    vx-fit --fast -n 100000 --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav -o fit.json 2> err &
+    sed -n 1p "$TOP/presets/medleydb.ndjson" > pool.ndjson
+    vx-fit --fast --pool pool.ndjson -n 100000 --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav -o fit.json 2> err &
     interrupt_after_a_step INT $! err
     grep -q 'wrote the best state' err
     jq -e '(.terminated_by | test("SIGINT")) and (.raw | length) == 151 and
