@@ -2,15 +2,11 @@
  * the whole signal, so that both modes give the same samples. */
 #include "chain.h"
 
-/* Samples per block: long blocks mean few partitions of the response to multiply per
- * output sample, short ones little memory; a short signal takes one block. */
-static size_t whole_block(size_t n)
-{
-    size_t b = 64;
-    while (b < n && b < 65536)
-        b *= 2;
-    return b;
-}
+/* Samples per block: half the grid on which the response was combined (impulse.h), so
+ * that the convolution takes the FFT plan the build made: at most 4 s (few partitions of
+ * the response to multiply per output sample, a few MB of spectra); a signal shorter than
+ * the delay's 4 s takes one block. */
+static size_t whole_block(size_t n) { return vx_impulse_grid(n) / 2; }
 
 int vx_chain_render_tables(const vx_fx *fx, const float *x, size_t n, float *y,
                            vx_impulse_tables tables, vx_err *e)
