@@ -17,12 +17,11 @@ static size_t min_sz(size_t a, size_t b) { return a < b ? a : b; }
 
 size_t vx_impulse_len(size_t n) { return n ? min_sz(n, vx_response_len()) : vx_response_len(); }
 
-/* The support of a product of two segments of lq samples (no wrap-around), rounded up to
- * a multiple of 8 with the backend's fast factors: half of it is an even block. */
+/* The support of a product of two segments of lq samples: no wrap-around. */
 size_t vx_impulse_grid(size_t n)
 {
     size_t lq = min_sz(VX_DELAY_LEN, vx_impulse_len(n));
-    return 4 * vx_fft_fast_len((2 * lq - 1 + 3) / 4);
+    return vx_fft_fast_len(2 * lq - 1);
 }
 
 /* The products s f_oi * q_i by overlap-add: f in segments of lq samples, each segment's

@@ -15,8 +15,8 @@
 size_t vx_impulse_len(size_t n);
 
 /* The FFT grid on which the build combines the stage responses for n samples (as
- * vx_impulse_len): a multiple of 8 points. A whole-signal render convolves in blocks of
- * half of it, so that both take the same FFT plan. */
+ * vx_impulse_len). A whole-signal render convolves in blocks of half of it where that is
+ * even, so that both take the same FFT plan. */
 size_t vx_impulse_grid(size_t n);
 
 /* How the FFT tables of the long transforms (12 s, 4 s, the combining grid) are kept. */

@@ -39,10 +39,10 @@ static vx_partconv *response_convolver(const vx_fx *fx, size_t block, size_t n,
     size_t len = vx_impulse_len(n);
     float *h[2], *mem = vx_impulse_build(fx, n, tables, h, e);
     vx_partconv *pc = NULL;
-    if (mem && !(pc = vx_partconv_new((const float *const *)h, 2, len, block)))
-        vx_err_set(e, "out of memory for the convolution");
     if (tables == VX_IMPULSE_RELEASE && 2 * block != vx_impulse_grid(n))
         vx_fft_release(vx_impulse_grid(n)); /* the build left them for this convolution */
+    if (mem && !(pc = vx_partconv_new((const float *const *)h, 2, len, block)))
+        vx_err_set(e, "out of memory for the convolution");
     free(mem);
     return pc;
 }

@@ -16,6 +16,7 @@ struct vx_partconv {
     vx_cpx *H;    /* [nout][parts][stride] response partitions */
     vx_cpx *fdl;  /* [parts][stride] input spectra, ring buffer, newest at `head` */
     size_t head;
+    size_t filled; /* slots of fdl written: the older partitions multiply silence */
     float *window; /* 2B: previous block then current block */
     vx_cpx *acc;   /* [nout][stride]: each output's sum of products */
     float *out;    /* [nout][2B]: each output's inverse transform */
@@ -47,7 +48,6 @@ vx_partconv *vx_partconv_new(const float *const *h, int nout, size_t len, size_t
         vx_partconv_free(pc);
         return NULL;
     }
-    memset(pc->fdl, 0, pc->parts * pc->stride * sizeof *pc->fdl);
     memset(pc->window, 0, 2 * block * sizeof *pc->window);
     /* Each partition is zero-padded to 2B; the 1/(2B) of the inverse FFT is folded in. */
     const float scale = 1.0f / (float)(2 * block);
@@ -83,6 +83,8 @@ void vx_partconv_process(vx_partconv *pc, const float *x, float *const *y)
     memmove(pc->window, pc->window + B, B * sizeof *pc->window);
     memcpy(pc->window + B, x, B * sizeof *pc->window);
     pc->head = (pc->head + pc->parts - 1) % pc->parts;
+    if (pc->filled < pc->parts)
+        pc->filled++;
     vx_fft_forward(pc->plan, pc->window, pc->fdl + pc->head * st);
     /* the outputs side by side: the same operations in the same order as one by one */
 #pragma omp parallel for schedule(static) if (pc->nout > 1)
@@ -90,7 +92,7 @@ void vx_partconv_process(vx_partconv *pc, const float *x, float *const *y)
         vx_cpx *acc = pc->acc + (size_t)j * st;
         float *out = pc->out + (size_t)j * 2 * B;
         memset(acc, 0, nb * sizeof *acc);
-        for (size_t p = 0; p < pc->parts; p++) {
+        for (size_t p = 0; p < pc->filled; p++) { /* the rest would add exact zeros */
             const vx_cpx *X = pc->fdl + ((pc->head + p) % pc->parts) * st;
             multiply_add(acc, X, pc->H + ((size_t)j * pc->parts + p) * st, nb);
         }
