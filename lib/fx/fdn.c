@@ -407,9 +407,13 @@ static VX_INLINE void bins_solve(const VX_R(vx_fdn) *restrict f, const vd *gbar,
             vd lr = w->mr[r][j] * ir - w->mi[r][j] * ii;
             vd li = w->mr[r][j] * ii + w->mi[r][j] * ir;
             w->mr[r][j] = lr, w->mi[r][j] = li;
+        }
+        UNROLL
+        for (int c = j + 1; c < NL; c++) { /* column by column: the pivot row's entry once */
+            vd ar = w->mr[j][c], ai = w->mi[j][c];
             UNROLL
-            for (int c = j + 1; c < NL; c++)
-                cmsub(&w->mr[r][c], &w->mi[r][c], lr, li, w->mr[j][c], w->mi[j][c]);
+            for (int r = j + 1; r < NL; r++)
+                cmsub(&w->mr[r][c], &w->mi[r][c], w->mr[r][j], w->mi[r][j], ar, ai);
         }
     }
     UNROLL
