@@ -2,11 +2,17 @@
  * the whole signal, so that both modes give the same samples. */
 #include "chain.h"
 
-/* Samples per block: long blocks mean few partitions of the response to multiply per
- * output sample, short ones little memory; a short signal takes one block. */
+/* Samples per block (even): half the grid on which the response was combined
+ * (impulse.h), so that the convolution takes the FFT plan the build made; at most 4 s (few
+ * partitions of the response to multiply per output sample, a few MB of spectra), and a
+ * signal shorter than the delay's 4 s takes one block. Where half that grid is odd
+ * (KissFFT's 354,294 points from 4 s on), a power of two up to 65536: long blocks mean
+ * few partitions, short ones little memory. */
 static size_t whole_block(size_t n)
 {
-    size_t b = 64;
+    size_t grid = vx_impulse_grid(n), b = 64;
+    if (grid % 4 == 0)
+        return grid / 2;
     while (b < n && b < 65536)
         b *= 2;
     return b;

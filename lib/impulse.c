@@ -17,6 +17,13 @@ static size_t min_sz(size_t a, size_t b) { return a < b ? a : b; }
 
 size_t vx_impulse_len(size_t n) { return n ? min_sz(n, vx_response_len()) : vx_response_len(); }
 
+/* The support of a product of two segments of lq samples: no wrap-around. */
+size_t vx_impulse_grid(size_t n)
+{
+    size_t lq = min_sz(VX_DELAY_LEN, vx_impulse_len(n));
+    return vx_fft_fast_len(2 * lq - 1);
+}
+
 /* The products s f_oi * q_i by overlap-add: f in segments of lq samples, each segment's
  * product on a grid of about 2 lq points (a 16 s grid would need four times the memory and
  * its FFT tables, for 20 % fewer transform points). */
@@ -74,7 +81,7 @@ static int combine(const vx_fx *fx, float *const q[2], float *const f[4], size_t
 {
     grid g = {0};
     g.seg = lq;
-    g.grid = vx_fft_fast_len(g.seg + lq - 1); /* the support of a product: no wrap-around */
+    g.grid = vx_impulse_grid(len);
     g.bins = g.grid / 2 + 1;
     g.plan = vx_fft_get(g.grid);
     g.threads = tables == VX_IMPULSE_RELEASE ? 1 : 2;
@@ -102,8 +109,6 @@ static int combine(const vx_fx *fx, float *const q[2], float *const f[4], size_t
     for (int o = 0; o < 2; o++)
         output(&g, g.threads > 1 ? o : 0, o, dry[o], q, f, lq, lf, len, h[o]);
     grid_free(&g);
-    if (tables == VX_IMPULSE_RELEASE)
-        vx_fft_release(g.grid);
     return 0;
 }
 
@@ -141,8 +146,11 @@ float *vx_impulse_build(const vx_fx *fx, size_t n, vx_impulse_tables tables, flo
     vx_delay_free(delay);
     if (rc)
         goto done;
-    if (tables == VX_IMPULSE_RELEASE)
-        vx_fft_release(VX_FDN_LEN), vx_fft_release(VX_DELAY_LEN);
+    if (tables == VX_IMPULSE_RELEASE) { /* the grid's stay for the caller (impulse.h) */
+        vx_fft_release(VX_FDN_LEN);
+        if (vx_impulse_grid(n) != VX_DELAY_LEN)
+            vx_fft_release(VX_DELAY_LEN);
+    }
     if (combine(fx, q, f, lq, lf, len, tables, h)) {
         rc = vx_err_set(e, "out of memory for the response");
         goto done;

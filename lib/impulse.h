@@ -14,11 +14,18 @@
  * min(n, vx_response_len()). */
 size_t vx_impulse_len(size_t n);
 
+/* The FFT grid on which the build combines the stage responses for n samples (as
+ * vx_impulse_len). A whole-signal render convolves in blocks of half of it where that is
+ * even, so that both take the same FFT plan. */
+size_t vx_impulse_grid(size_t n);
+
 /* How the FFT tables of the long transforms (12 s, 4 s, the combining grid) are kept. */
 typedef enum {
     VX_IMPULSE_KEEP,   /* kept for the next build: renders of many presets */
-    VX_IMPULSE_RELEASE /* released (vx_fft_release), the grid done on one thread: the
-                          smallest peak memory, for one render */
+    VX_IMPULSE_RELEASE /* released (vx_fft_release) once used, the grid done on one
+                          thread: the smallest peak memory, for one render. The combining
+                          grid's (vx_impulse_grid) are left to the caller, to convolve
+                          on or release. */
 } vx_impulse_tables;
 
 /* h_o[t] for t < vx_impulse_len(n), the same values as vx_response_impulse gives: returns

@@ -1,6 +1,7 @@
 /* The chain in streaming form (see chain.h): biquads and compressor carry their state
  * across blocks; the post-compressor FS response is applied by partitioned convolution. */
 #include "chain.h"
+#include "dsp/fft.h"
 #include "dsp/partconv.h"
 #include "fx/biquad.h"
 #include "fx/comp.h"
@@ -38,6 +39,8 @@ static vx_partconv *response_convolver(const vx_fx *fx, size_t block, size_t n,
     size_t len = vx_impulse_len(n);
     float *h[2], *mem = vx_impulse_build(fx, n, tables, h, e);
     vx_partconv *pc = NULL;
+    if (tables == VX_IMPULSE_RELEASE && 2 * block != vx_impulse_grid(n))
+        vx_fft_release(vx_impulse_grid(n)); /* the build left them for this convolution */
     if (mem && !(pc = vx_partconv_new((const float *const *)h, 2, len, block)))
         vx_err_set(e, "out of memory for the convolution");
     free(mem);

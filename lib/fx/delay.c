@@ -152,14 +152,30 @@ static void echo_sums(cplx p, double fb, int n, cplx oe[2], cplx *d_dp, cplx *d_
     }
 }
 
+/* sin and cos of pi (n - D) at every sample n from those of pi D: sin(pi n - pi D) =
+ * -(-1)^n sin(pi D), cos(pi n - pi D) = (-1)^n cos(pi D). Two libm calls instead of one
+ * or two a sample, and no rounding of pi (n - D) (1e-10 at the last samples). */
+typedef struct {
+    double s, c;
+} sinpi_delay;
+
+static sinpi_delay sinpi_of(const VX_R(vx_delay) *d)
+{
+    return (sinpi_delay){sin(M_PI * d->dly), cos(M_PI * d->dly)};
+}
+
+static inline double sin_at(sinpi_delay t, size_t n) { return n % 2 ? t.s : -t.s; }
+static inline double cos_at(sinpi_delay t, size_t n) { return n % 2 ? -t.c : t.c; }
+
 /* The pulse of spec §6a (hard sinc, as torch.sinc) or §6b (damped surrogate) into d->pulse. */
 static void make_pulse(VX_R(vx_delay) *d, vx_delay_pulse kind)
 {
     if (kind != VX_DELAY_PULSE_DAMPED) {
+        const sinpi_delay t = sinpi_of(d);
 #pragma omp parallel for schedule(static) num_threads(d->nthreads)
         for (size_t n = 0; n < d->len; n++) {
             double x = (double)n - d->dly;
-            d->pulse[n] = x == 0 ? 1.0 : sin(M_PI * x) / (M_PI * x);
+            d->pulse[n] = x == 0 ? 1.0 : sin_at(t, n) / (M_PI * x);
         }
         return;
     }
@@ -230,11 +246,12 @@ int VX_R(vx_delay_forward)(VX_R(vx_delay) *d, const vx_fx *fx, double eta, vx_de
  * sinc'(x) = (pi x cos(pi x) - sin(pi x)) / (pi x^2), 0 at x = 0 (torch.sinc's backward). */
 static double sinc_time_grad(const VX_R(vx_delay) *d)
 {
+    const sinpi_delay t = sinpi_of(d);
     double s = 0;
     for (size_t n = 0; n < d->len; n++) {
         double x = (double)n - d->dly;
         if (x != 0)
-            s -= d->gbuf[n] * (M_PI * x * cos(M_PI * x) - sin(M_PI * x)) / (M_PI * x * x);
+            s -= d->gbuf[n] * (M_PI * x * cos_at(t, n) - sin_at(t, n)) / (M_PI * x * x);
     }
     return s;
 }

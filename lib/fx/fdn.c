@@ -84,6 +84,21 @@ static VX_INLINE void vswap(const vm *m, vd *a, vd *b)
     *b = VSEL(*m, t, *b);
 }
 
+/* (xr + j xi) -= (ar + j ai)(br + j bi), and with conj(a): two fused multiply-adds each
+ * part (written as one difference of products, GCC forms a product, a fused one and a
+ * subtraction). */
+static VX_INLINE void cmsub(vd *xr, vd *xi, vd ar, vd ai, vd br, vd bi)
+{
+    *xr = *xr - ar * br + ai * bi;
+    *xi = *xi - ar * bi - ai * br;
+}
+
+static VX_INLINE void cmsub_conj(vd *xr, vd *xi, vd ar, vd ai, vd br, vd bi)
+{
+    *xr = *xr - ar * br - ai * bi;
+    *xi = *xi - ar * bi + ai * br;
+}
+
 /* The bins of one vector: k (the last bin repeated past the end, those lanes discarded),
  * and gamma-bar with the two gammas it mixes (i0, i0 + 1, weights 1 - lam, lam). */
 typedef struct {
@@ -392,11 +407,13 @@ static VX_INLINE void bins_solve(const VX_R(vx_fdn) *restrict f, const vd *gbar,
             vd lr = w->mr[r][j] * ir - w->mi[r][j] * ii;
             vd li = w->mr[r][j] * ii + w->mi[r][j] * ir;
             w->mr[r][j] = lr, w->mi[r][j] = li;
+        }
+        UNROLL
+        for (int c = j + 1; c < NL; c++) { /* column by column: the pivot row's entry once */
+            vd ar = w->mr[j][c], ai = w->mi[j][c];
             UNROLL
-            for (int c = j + 1; c < NL; c++) {
-                w->mr[r][c] -= lr * w->mr[j][c] - li * w->mi[j][c];
-                w->mi[r][c] -= lr * w->mi[j][c] + li * w->mr[j][c];
-            }
+            for (int r = j + 1; r < NL; r++)
+                cmsub(&w->mr[r][c], &w->mi[r][c], w->mr[r][j], w->mi[r][j], ar, ai);
         }
     }
     UNROLL
@@ -419,20 +436,17 @@ static VX_INLINE void bins_solve(const VX_R(vx_fdn) *restrict f, const vd *gbar,
         UNROLL
         for (int c = 0; c < r; c++)
             UNROLL
-            for (int i = 0; i < 2; i++) {
-                w->xr[r][i] -= w->mr[r][c] * w->xr[c][i] - w->mi[r][c] * w->xi[c][i];
-                w->xi[r][i] -= w->mr[r][c] * w->xi[c][i] + w->mi[r][c] * w->xr[c][i];
-            }
+            for (int i = 0; i < 2; i++)
+                cmsub(&w->xr[r][i], &w->xi[r][i], w->mr[r][c], w->mi[r][c], w->xr[c][i],
+                      w->xi[c][i]);
     UNROLL
     for (int r = NL - 1; r >= 0; r--) /* U x = y */
         UNROLL
         for (int i = 0; i < 2; i++) {
             vd sr = w->xr[r][i], si = w->xi[r][i];
             UNROLL
-            for (int c = r + 1; c < NL; c++) {
-                sr -= w->mr[r][c] * w->xr[c][i] - w->mi[r][c] * w->xi[c][i];
-                si -= w->mr[r][c] * w->xi[c][i] + w->mi[r][c] * w->xr[c][i];
-            }
+            for (int c = r + 1; c < NL; c++)
+                cmsub(&sr, &si, w->mr[r][c], w->mi[r][c], w->xr[c][i], w->xi[c][i]);
             w->xr[r][i] = sr * w->dr[r] - si * w->di[r];
             w->xi[r][i] = sr * w->di[r] + si * w->dr[r];
         }
@@ -448,10 +462,8 @@ static VX_INLINE void bins_solve_adjoint(const fdn_bins *w, vd lr[NL][2], vd li[
         for (int i = 0; i < 2; i++) {
             vd sr = lr[r][i], si = li[r][i];
             UNROLL
-            for (int c = 0; c < r; c++) { /* conj(U[c][r]) y[c] */
-                sr -= w->mr[c][r] * lr[c][i] + w->mi[c][r] * li[c][i];
-                si -= w->mr[c][r] * li[c][i] - w->mi[c][r] * lr[c][i];
-            }
+            for (int c = 0; c < r; c++) /* conj(U[c][r]) y[c] */
+                cmsub_conj(&sr, &si, w->mr[c][r], w->mi[c][r], lr[c][i], li[c][i]);
             lr[r][i] = sr * w->dr[r] + si * w->di[r]; /* times conj(1/U_rr) */
             li[r][i] = si * w->dr[r] - sr * w->di[r];
         }
@@ -460,10 +472,8 @@ static VX_INLINE void bins_solve_adjoint(const fdn_bins *w, vd lr[NL][2], vd li[
         UNROLL
         for (int c = r + 1; c < NL; c++)
             UNROLL
-            for (int i = 0; i < 2; i++) {
-                lr[r][i] -= w->mr[c][r] * lr[c][i] + w->mi[c][r] * li[c][i];
-                li[r][i] -= w->mr[c][r] * li[c][i] - w->mi[c][r] * lr[c][i];
-            }
+            for (int i = 0; i < 2; i++)
+                cmsub_conj(&lr[r][i], &li[r][i], w->mr[c][r], w->mi[c][r], lr[c][i], li[c][i]);
     UNROLL
     for (int j = NL - 1; j >= 0; j--)
         UNROLL
