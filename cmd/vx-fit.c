@@ -524,7 +524,7 @@ static cJSON *settings_json(const options *o, const vx_fit *fit, const vx_warm_p
 
 int main(int argc, char **argv)
 {
-    vx_cli_start(argv[0], &stop_signal);
+    vx_cli_start(argv, &stop_signal);
     options o = parse(argc, argv);
     vx_progress_quiet(o.quiet);
     if (o.threads)

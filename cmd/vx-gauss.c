@@ -25,7 +25,7 @@ static const char help[] =
 
 int main(int argc, char **argv)
 {
-    vx_cli_start(argv[0], NULL);
+    vx_cli_start(argv, NULL);
     static const struct option opts[] = {
         {"rows", required_argument, 0, 'r'},    {"exclude", required_argument, 0, 'x'},
         {"train", no_argument, 0, 't'},         {"dataset", required_argument, 0, 'd'},

@@ -163,7 +163,7 @@ static void write_gaussian(FILE *out, const char *dir, const char *dataset)
 
 int main(int argc, char **argv)
 {
-    vx_cli_start(argv[0], NULL);
+    vx_cli_start(argv, NULL);
     static const struct option opts[] = {
         {"gaussian", no_argument, 0, 'g'}, {"dataset", required_argument, 0, 'd'},
         {"output", required_argument, 0, 'o'}, {"quiet", no_argument, 0, 'q'},

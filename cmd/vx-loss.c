@@ -385,7 +385,7 @@ static size_t eval_tracks(const options *o)
 
 int main(int argc, char **argv)
 {
-    vx_cli_start(argv[0], NULL);
+    vx_cli_start(argv, NULL);
     options o = parse(argc, argv);
     vx_progress_quiet(o.quiet);
     if (!o.eval) {

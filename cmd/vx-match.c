@@ -456,7 +456,7 @@ static cJSON *match_json(const options *o, vx_match *m)
 
 int main(int argc, char **argv)
 {
-    vx_cli_start(argv[0], &stop_signal);
+    vx_cli_start(argv, &stop_signal);
     options o;
     parse(argc, argv, &o);
     vx_progress_quiet(o.quiet);

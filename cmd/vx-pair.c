@@ -262,7 +262,7 @@ static void run_all(worklist *w, double side_max)
 
 int main(int argc, char **argv)
 {
-    vx_cli_start(argv[0], NULL);
+    vx_cli_start(argv, NULL);
     options o = parse(argc, argv);
     vx_progress_quiet(o.quiet);
     worklist w = {0};

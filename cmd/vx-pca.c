@@ -527,7 +527,7 @@ static settings parse(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    vx_cli_start(argv[0], NULL);
+    vx_cli_start(argv, NULL);
     settings s = parse(argc, argv);
     FILE *out = vx_out_open(s.output);
     switch (s.mode) {

@@ -269,7 +269,7 @@ static char *script(const settings *s, const char *tsv, const char *commands, si
 
 int main(int argc, char **argv)
 {
-    vx_cli_start(argv[0], NULL);
+    vx_cli_start(argv, NULL);
     settings s = parse(argc, argv);
     char *tsv, *commands;
     size_t tsv_len, commands_len;

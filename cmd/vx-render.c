@@ -17,7 +17,7 @@
 
 static const char usage[] = "vx-render -p PRESET [-k INDEX|TRACK] [options] IN OUT\n"
                             "       vx-render -p SET [-k LIST] --each OUTPATTERN [options] IN\n"
-                            "       vx-render -p PRESET [-k INDEX|TRACK] --print-params";
+                            "       vx-render -p PRESET|SET [-k INDEX|TRACK] --print-params";
 static const char help[] =
     "Render dry (mono) audio through a DiffVox preset: EQ, compressor/expander, ping-pong\n"
     "delay and FDN reverb, frequency-sampled exactly as the presets were trained. The output\n"
@@ -43,7 +43,8 @@ static const char help[] =
     "      --each PATTERN    render every preset of the set (with -k, those of a list of\n"
     "                        indices and ranges, e.g. 0-9,12) to files named by PATTERN:\n"
     "                        %d the index (%02d: two digits), %s the track\n"
-    "      --print-params    print the preset's physical values as JSON and exit\n"
+    "      --print-params    print the preset's physical values as JSON and exit (a set\n"
+    "                        without -k: each preset's, one line each)\n"
     "  -q, --quiet           no progress messages\n"
     "      --help, --version\n";
 
@@ -411,27 +412,57 @@ static void render_stream(const options *o, const vx_fx *fx)
     vx_loudness_meter_free(level);
 }
 
-/* OpenMP threads that sleep when they have no work: unless told otherwise, libgomp's idle
- * threads spin for 300,000 turns after each parallel region, on the core the serial parts
- * (compressor, I/O) would share with other programs; on a busy machine that was half of a
- * render's CPU time. libgomp reads the policy from the environment once, as it loads, so
- * the program starts again with it set, unless the user set one (OMP_WAIT_POLICY=active
- * spins as before). If that fails, the render goes on with the default. */
-static void wait_passively(char **argv)
+/* Whether FILE holds several records: a set, not a lone preset (one JSON document, maybe
+ * pretty-printed). Standard input is read once, so it is taken as a lone preset. */
+static int is_set(const char *path)
 {
-    char self[4096]; /* the program's own file: under valgrind, /proc/self/exe is valgrind */
-    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (getenv("OMP_WAIT_POLICY") || len <= 0 || (size_t)len == sizeof self - 1 ||
-        setenv("OMP_WAIT_POLICY", "passive", 1))
+    if (!strcmp(path, "-"))
+        return 0;
+    vx_err e;
+    cJSON *doc = vx_json_read_document(path, &e);
+    cJSON_Delete(doc);
+    return doc == NULL;
+}
+
+/* --print-params: the physical values of the preset, or, for a set without -k, of each of
+ * its presets, one record a line; the whole set is read and checked before the first. */
+static void print_params(const options *o)
+{
+    vx_err e;
+    double raw[VX_NRAW];
+    if (o->pick || !is_set(o->preset)) {
+        if (vx_preset_load(o->preset, o->pick, o->preset_flags, raw, NULL, &e))
+            vx_die_err(&e);
+        cJSON *fx = vx_preset_fx_json(raw, o->clip_q);
+        vx_out_record(stdout, fx);
+        cJSON_Delete(fx);
         return;
-    self[len] = '\0';
-    execv(self, argv);
+    }
+    vx_ndjson_reader *r = vx_ndjson_open(o->preset, &e);
+    if (!r)
+        vx_die_err(&e);
+    cJSON *all = cJSON_CreateArray(), *rec;
+    int got;
+    while ((got = vx_ndjson_next(r, &rec, &e)) == 1) {
+        int bad = vx_preset_parse(rec, vx_ndjson_where(r), o->preset_flags, raw, &e);
+        cJSON_Delete(rec);
+        if (bad)
+            vx_die_err(&e);
+        cJSON_AddItemToArray(all, vx_preset_fx_json(raw, o->clip_q));
+    }
+    if (got < 0)
+        vx_die_err(&e);
+    if (!cJSON_GetArraySize(all))
+        vx_die(VX_EXIT_DATA, "%s: no preset in the file", o->preset);
+    vx_ndjson_close(r);
+    const cJSON *fx;
+    cJSON_ArrayForEach(fx, all) vx_out_record(stdout, fx);
+    cJSON_Delete(all);
 }
 
 int main(int argc, char **argv)
 {
-    wait_passively(argv);
-    vx_cli_start(argv[0], NULL);
+    vx_cli_start(argv, NULL);
     options o = parse(argc, argv);
     /* A stream: buffers of 128 kB and more straight from the kernel and back to it when
      * freed, as the response's build uses a few MB in each phase, one after another
@@ -451,16 +482,14 @@ int main(int argc, char **argv)
         render_each(&o);
         return 0;
     }
+    if (o.print) {
+        print_params(&o);
+        return 0;
+    }
     vx_err e;
     double raw[VX_NRAW];
     if (vx_preset_load(o.preset, o.pick, o.preset_flags, raw, NULL, &e))
         vx_die_err(&e);
-    if (o.print) {
-        cJSON *fx = vx_preset_fx_json(raw, o.clip_q);
-        vx_out_record(stdout, fx);
-        cJSON_Delete(fx);
-        return 0;
-    }
     vx_fx fx;
     vx_params_to_fx(raw, o.clip_q, &fx);
     if (o.stream)

@@ -250,7 +250,7 @@ static void write_all(const char *path, cJSON *const *recs, size_t n)
 
 int main(int argc, char **argv)
 {
-    vx_cli_start(argv[0], NULL);
+    vx_cli_start(argv, NULL);
     options o = parse(argc, argv);
     entries es = {0};
     vx_logdir_run *runs = NULL;

@@ -2,6 +2,7 @@
 # Faults: outputs that are special files, full, closed or unwritable; signals in every
 # phase of a fit; two fits writing the same place; a pipeline killed midway. Special files
 # are made here (a FIFO, a full device node "mknod NAME c 1 7"): never the real /dev/full.
+# bats file_tags=plumbing
 
 load helpers
 bats_require_minimum_version 1.5.0
@@ -19,8 +20,10 @@ setup() {
     PRESETS="$TOP/presets/medleydb.ndjson"
 }
 
-# A quick fit: two steps of short chunks.
+# A quick fit: two steps of short chunks; and one that stops after its set-up (the run
+# folder and the record are made, no step is taken).
 QUICK=(-n 2 --chunk 2 --overlap 0.5)
+NO_STEPS=(-n 0 --chunk 2 --overlap 0.5)
 
 # Waits (up to 60 s) until file $1 holds text $2.
 wait_for() {
@@ -158,7 +161,7 @@ dead_pid() {
     vx-pair -q --dry dry.wav --wet wet.wav --id x > pair.ndjson
     for t in '../../escaped' 'a/b/c' '..' '.hidden' ''; do
         jq -c --arg t "$t" '.track = $t' pair.ndjson > p.ndjson
-        vx-fit "${QUICK[@]}" -q --log-dir logs/root p.ndjson > /dev/null
+        vx-fit "${NO_STEPS[@]}" -q --log-dir logs/root p.ndjson > /dev/null
     done
     run sh -c 'cd logs/root && find . -name fit.json | sort'
     assert_output "./__/run_0/fit.json
@@ -170,7 +173,7 @@ dead_pid() {
     [ ! -e logs/escaped ]
     long=$(printf 'é%.0s' $(seq 80)) # 160 bytes: cut at 100, between characters
     jq -c --arg t "$long" '.track = $t' pair.ndjson > p.ndjson
-    vx-fit "${QUICK[@]}" -q --log-dir logs/root p.ndjson > /dev/null
+    vx-fit "${NO_STEPS[@]}" -q --log-dir logs/root p.ndjson > /dev/null
     [ -f "logs/root/$(printf 'é%.0s' $(seq 50))/run_0/fit.json" ]
 }
 
@@ -270,6 +273,22 @@ dead_pid() {
     [ -f logs/wet/run_1/fit.json ]
     [ "$(jq -s 'map(.settings.seed) | sort' logs/wet/run_*/fit.json | jq -c .)" = '[0,1]' ]
     assert_no_leftovers .
+}
+
+@test "every tool's OpenMP threads wait passively unless the environment says otherwise" {
+    # libgomp prints its settings as it loads: the last print is the tool's own, after it
+    # started itself again with the policy set
+    for c in "$TOP"/cmd/vx-*.c; do
+        t=$(basename "$c" .c)
+        run env -u OMP_WAIT_POLICY OMP_DISPLAY_ENV=verbose "$t" --version
+        assert_success
+        [ "$(echo "$output" | grep GOMP_SPINCOUNT | tail -n 1)" = "  GOMP_SPINCOUNT = '0'" ] ||
+            fail "$t: $(echo "$output" | grep GOMP_SPINCOUNT)"
+        run env OMP_WAIT_POLICY=active OMP_DISPLAY_ENV=verbose "$t" --version
+        assert_success
+        [ "$(echo "$output" | grep -c GOMP_SPINCOUNT)" = 1 ] || fail "$t started again: $output"
+        [ "$(echo "$output" | grep GOMP_SPINCOUNT)" != "  GOMP_SPINCOUNT = '0'" ]
+    done
 }
 
 @test "a bad option gives one message, in vx's form" {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # Every man page's EXAMPLES (its .Dl lines) run as written, in a scratch directory
 # holding the files they name; and every tool's page exists and documents its options.
+# bats file_tags=plumbing
 load helpers
 
 setup_file() {

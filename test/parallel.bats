@@ -2,6 +2,7 @@
 # The corpus pipeline's GNU parallel route (vx(7), "Scale"): the lines of jobs.txt run by
 # parallel with a joblog, resumed with --resume-failed, then make for the other stages; on
 # the demo corpus with 3-step fits.
+# bats file_tags=plumbing
 
 load helpers
 bats_require_minimum_version 1.5.0

@@ -2,6 +2,7 @@
 # pipelines/corpus.mk on the demo's corpus (pipelines/demo-corpus.sh, 3 songs, 4 pairs with
 # known shifts) with 3-step fits: exact shifts, fits side by side, a finished fit never
 # redone, an interrupted one leaving no file, the later stages, jobs.txt, and bad input.
+# bats file_tags=plumbing
 
 load helpers
 bats_require_minimum_version 1.5.0

@@ -2,6 +2,7 @@
 # vx-render as a user meets it: files, streams, presets by index or name, and every
 # kind of bad input with its exit status, message, and no output left behind.
 load helpers
+bats_require_minimum_version 1.5.0
 
 setup() {
     cd "$BATS_TEST_TMPDIR"
@@ -65,13 +66,35 @@ setup() {
     assert_line --index 1 --regexp '^384\.39'
 }
 
+@test "--print-params on a set without -k: each preset's values as -k gives them, or nothing" {
+    SET="$TOP/presets/medleydb.ndjson"
+    vx-render -p "$SET" --print-params > all.ndjson
+    [ "$(wc -l < all.ndjson)" -eq 70 ]
+    for k in 0 41 69; do
+        [ "$(sed -n "$((k + 1))p" all.ndjson)" = "$(vx-render -p "$SET" -k $k --print-params)" ]
+    done
+    # a lone preset, pretty-printed, is one record
+    jq . "$FIX/preset_medleydb0.json" > pretty.json
+    run vx-render -p pretty.json --print-params
+    assert_success
+    [ "${#lines[@]}" -eq 1 ]
+    # a bad record anywhere: its line named, nothing printed
+    { head -n 3 "$SET"; echo '{"type":"preset","raw":[1,2]}'; } > bad.ndjson
+    run --separate-stderr vx-render -p bad.ndjson --print-params
+    assert_failure 1
+    [ -z "$output" ]
+    [[ $stderr == *"bad.ndjson:4: raw has 2 values"* ]] || fail "$stderr"
+    : > empty.ndjson
+    run vx-render -p empty.ndjson --print-params
+    assert_failure 1
+    assert_output --partial 'no preset in the file'
+}
+
 @test "--clip-q changes exactly the presets whose delay low-pass Q exceeds 0.707" {
     for set in medleydb internal; do
-        n=$(wc -l < "$TOP/presets/$set.ndjson")
-        for ((k = 0; k < n; k++)); do
-            vx-render -p "$TOP/presets/$set.ndjson" -k $k --print-params >> as-is.ndjson
-            vx-render -p "$TOP/presets/$set.ndjson" -k $k --print-params --clip-q >> clipped.ndjson
-        done
+        vx-render -p "$TOP/presets/$set.ndjson" --print-params > as-is.ndjson
+        vx-render -p "$TOP/presets/$set.ndjson" --print-params --clip-q > clipped.ndjson
+        [ "$(wc -l < clipped.ndjson)" -eq "$(wc -l < "$TOP/presets/$set.ndjson")" ]
         # each pair of records: what changed, and whether that is right
         run jq -n -r --slurpfile a as-is.ndjson --slurpfile b clipped.ndjson '
             [range($a | length) as $i | $a[$i] as $x | $b[$i] as $y | $x.delay.lpf_q as $q |
@@ -560,15 +583,4 @@ refused() {
     assert_failure 1
     assert_output --partial 'no/such/folder/wet.wav: cannot write: folder no/such/folder/: No such file or directory'
     [ ! -e wet.xyz ]
-}
-
-@test "OpenMP threads wait passively unless the environment says otherwise" {
-    # libgomp prints its settings as it loads: the last print is the render's
-    run env -u OMP_WAIT_POLICY OMP_DISPLAY_ENV=verbose vx-render -q -p "$SET" -k 0 dry.wav wet.wav
-    assert_success
-    [ "$(echo "$output" | grep GOMP_SPINCOUNT | tail -n 1)" = "  GOMP_SPINCOUNT = '0'" ]
-    run env OMP_WAIT_POLICY=active OMP_DISPLAY_ENV=verbose vx-render -q -p "$SET" -k 0 dry.wav wet.wav
-    assert_success
-    [ "$(echo "$output" | grep -c GOMP_SPINCOUNT)" = 1 ]
-    [ "$(echo "$output" | grep GOMP_SPINCOUNT)" != "  GOMP_SPINCOUNT = '0'" ]
 }

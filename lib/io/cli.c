@@ -60,9 +60,28 @@ static void check_stdout_at_exit(void)
     }
 }
 
-void vx_cli_start(const char *name, volatile sig_atomic_t *stop_flag)
+/* OpenMP threads that sleep when they have no work: unless told otherwise, libgomp's idle
+ * threads spin for 300,000 turns after each parallel region, on the core the serial parts
+ * (compressor, I/O) would share with other programs. On a busy machine that was half of a
+ * render's CPU time and a fifth of vx-match's. libgomp reads the policy from the
+ * environment once, as it loads, so the program starts again with it set, unless the user
+ * set one (OMP_WAIT_POLICY=active spins as before). If that fails, it goes on with the
+ * default. */
+static void wait_passively(char **argv)
 {
-    const char *slash = strrchr(name, '/');
+    char self[4096]; /* the program's own file: under valgrind, /proc/self/exe is valgrind */
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (getenv("OMP_WAIT_POLICY") || len <= 0 || (size_t)len == sizeof self - 1 ||
+        setenv("OMP_WAIT_POLICY", "passive", 1))
+        return;
+    self[len] = '\0';
+    execv(self, argv);
+}
+
+void vx_cli_start(char **argv, volatile sig_atomic_t *stop_flag)
+{
+    wait_passively(argv);
+    const char *name = argv[0], *slash = strrchr(name, '/');
     prog = slash ? slash + 1 : name;
     stop_requested = stop_flag;
     opterr = 0; /* getopt's own messages: vx_cli_bad_option says it once, in vx's form */

@@ -16,11 +16,13 @@
 
 enum { VX_EXIT_OK = 0, VX_EXIT_DATA = 1, VX_EXIT_USAGE = 2 };
 
-/* Call first in main: remembers the program name, ignores SIGPIPE (a closed pipe
- * becomes a write error), ends the program on SIGINT/SIGTERM/SIGHUP at once, removing
- * pending temporary outputs (the shell sees 128 + the signal's number), and checks at
- * exit that standard output was written completely. stop_flag (or NULL): see below. */
-void vx_cli_start(const char *name, volatile sig_atomic_t *stop_flag);
+/* Call first in main, with main's argv: starts the program again with OpenMP's idle
+ * threads sleeping rather than spinning (unless OMP_WAIT_POLICY is set), remembers the
+ * program name, ignores SIGPIPE (a closed pipe becomes a write error), ends the program
+ * on SIGINT/SIGTERM/SIGHUP at once, removing pending temporary outputs (the shell sees
+ * 128 + the signal's number), and checks at exit that standard output was written
+ * completely. stop_flag (or NULL): see below. */
+void vx_cli_start(char **argv, volatile sig_atomic_t *stop_flag);
 /* While on (and vx_cli_start had a stop_flag), the first SIGINT or SIGTERM only sets the
  * flag to the signal's number, for the program to stop cleanly at its next check; a
  * second one still ends it at once. Turn it on only where the program checks the flag
