@@ -93,6 +93,7 @@ compare_gradient() {
     done
 }
 
+# bats test_tags=plumbing
 @test "a pair record from vx-pair, picked by id, and --log-dir's run folders" {
     vx-pair -q --dry dry.wav --wet wet.wav --id song/voice > pairs.ndjson
     vx-fit -q -n 2 --chunk 3 --overlap 1 -k song/voice --log-dir logs pairs.ndjson > fit.json
@@ -103,6 +104,7 @@ compare_gradient() {
     cmp <(jq -c . fit.json) <(jq -c . "logs/$track/run_0/fit.json")
 }
 
+# bats test_tags=plumbing
 @test "SIGTERM stops the fit and writes the best state with the reason" {
     vx-fit -n 100000 --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav -o fit.json 2> err &
     # after the first step: a signal during set-up ends the fit without a record
@@ -250,6 +252,7 @@ compare_gradient() {
     vx-fit -q --grad --chunk 3 --overlap 1 --dry dry3.wav --wet wet3.wav | jq -e '.batch == null'
 }
 
+# bats test_tags=plumbing
 @test "steps count from 0 in the progress line, messages and lowest_step" {
     run --separate-stderr vx-fit -n 1 --chunk 3 --overlap 1 --dry dry.wav --wet wet.wav
     assert_success

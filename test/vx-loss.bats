@@ -280,6 +280,7 @@ record() {
         awk '{ for (i = 1; i <= 4; i++) if ($i != $(i + 4)) exit 1 }'
 }
 
+# bats test_tags=plumbing
 @test "--eval: a failing track in the middle is skipped and the other rows keep their names" {
     corpus 0 1
     head -n 1 corpus.ndjson >set.ndjson
@@ -394,6 +395,7 @@ record() {
     [ "$(sed -n 2p plain)" = "$(sed -n 2p clipped)" ]
 }
 
+# bats test_tags=plumbing
 @test "--eval --root finds the files of absolute paths in a local copy" {
     corpus 0
     mkdir -p copy/Audio flat
@@ -416,6 +418,7 @@ record() {
     assert_output --partial '/data/medley1/v1/Audio/S0/S0_RAW/S0_RAW_01_01.wav: cannot read audio'
 }
 
+# bats test_tags=plumbing
 @test "--eval: malformed records stop the run before any audio, with nothing written" {
     corpus 0
     good=$(cat corpus.ndjson)

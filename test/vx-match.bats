@@ -96,6 +96,7 @@ teardown() { kill_leftover_jobs; }
         jq -e '.id == "song/take" and .type == "preset" and .match.scores.mss_lr > 0'
 }
 
+# bats test_tags=plumbing
 @test "SIGINT stops the match and writes the state of the last step" {
     vx-match -n 100000 --chunk 1 dry.wav ref.wav -o m.json 2> err &
     interrupt_after_a_step INT $! err
@@ -104,6 +105,7 @@ teardown() { kill_leftover_jobs; }
            (.match.losses | length) > 0' m.json
 }
 
+# bats test_tags=plumbing
 @test "-o writes atomically; -q silences the progress line; the progress line names the step" {
     echo old > m.json
     run vx-match -q -n 1 --chunk 1 dry.wav missing.wav -o m.json

@@ -403,6 +403,7 @@ refused() {
     assert_failure
 }
 
+# bats test_tags=plumbing
 @test "a truncated file is an error in every format, whole or streamed" {
     for spec in "wav -b 16" "wav -e floating-point" "wav -b 8" "aiff -b 16" "w64 -b 24" "flac -b 16"; do
         set -- $spec
@@ -428,6 +429,7 @@ refused() {
     [ "$(soxi -s wet.wav 2>/dev/null)" = "$(soxi -s dry.wav)" ]
 }
 
+# bats test_tags=plumbing
 @test "the output format follows the extension; --bits for the formats that take it" {
     vx-render -q -p "$SET" -k 0 dry.wav a.flac
     [ "$(soxi -t a.flac)" = flac ] && [ "$(soxi -b a.flac)" = 24 ]
