@@ -100,7 +100,7 @@ deps:
 
 # The whole suite on both FFT backends side by side (C unit tests, the FFTW build's again
 # under each other BLAS/LAPACK provider installed, then bats): most tests run one thread,
-# so the two suites share the cores. The bats files tagged plumbing (files, signals,
+# so the two suites share the cores. The bats tests tagged plumbing (files, signals,
 # pipelines, man pages: the same code in both builds) run on the FFTW build only;
 # `make check-build FFT=kiss` runs them too. The FFTW suite prints as it runs, the KissFFT
 # suite after it; each ends with its summary line, and last comes the total of the two.
