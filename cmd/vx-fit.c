@@ -26,6 +26,7 @@
 #define FAST_LR 0.04      /* --fast's peak learning rate, 4 times DiffVox's */
 #define FAST_WARMUP_PCT 5 /* per cent of --fast's steps in its warm-up */
 #define FAST_DECAY_PCT 10 /* ... and in its decay */
+#define FAST_LEVELS 10    /* --fast's factor on the rate of the levels in dB (vx_lr_scale_levels) */
 #define FAST_MIN_STEPS 100 /* --fast's fewest default steps, whatever its search costs */
 /* CPU of a loss alone on one chunk (the search's unit) over that of a one-chunk step
  * (measured: 0.094 s and 0.207 s, 3 s chunks, FFTW, one thread) */
@@ -53,7 +54,8 @@ static const char help[] =
     "                        search's cost)\n"
     "      --fast            start from the preset of the lowest loss among the published\n"
     "                        ones (unless --init), then a schedule instead of DiffVox's\n"
-    "                        constant learning rate: a warm-up, a cosine decay (vx-fit(1))\n"
+    "                        constant learning rate: a warm-up, a cosine decay, and 10\n"
+    "                        times the rate for the levels in dB (vx-fit(1))\n"
     "      --pool FILE       --fast's presets to start from (repeatable; default:\n"
     "                        presets/medleydb.ndjson and presets/internal.ndjson)\n"
     "      --patience N      stop when the best loss has not improved by 1e-4 relative in\n"
@@ -452,6 +454,11 @@ static int watch_step(const vx_fit_progress *p, void *ctx)
 static char *run(const options *o, vx_fit *fit, const double *raw, int *normal)
 {
     vx_fit_start(fit, raw, VX_ETA_RAW_INIT);
+    if (o->fast) {
+        double scale[VX_NRAW + 1];
+        vx_lr_scale_levels(FAST_LEVELS, scale);
+        vx_fit_set_lr_scale(fit, scale);
+    }
     watch w = {.o = o, .t0 = now_s(), .mark = INFINITY, .mark_step = -1};
     char *reason = NULL;
     vx_err e;
@@ -505,6 +512,8 @@ static cJSON *settings_json(const options *o, const vx_fit *fit, const vx_warm_p
     cJSON_AddNumberToObject(s, "steps", o->set.steps);
     cJSON_AddNumberToObject(s, "lr", o->set.lr);
     cJSON_AddStringToObject(s, "method", o->fast ? "adam-warmup-cosine" : "adam");
+    if (o->fast)
+        cJSON_AddNumberToObject(s, "lr_levels", FAST_LEVELS * o->set.lr);
     if (o->patience)
         cJSON_AddNumberToObject(s, "patience", o->patience);
     cJSON_AddNumberToObject(s, "batch", o->set.batch);

@@ -69,6 +69,7 @@ struct vx_fit {
     /* optimiser */
     vx_rng rng;
     double theta[NTHETA], m[NTHETA], v[NTHETA], best[NTHETA];
+    double scale[NTHETA];       /* each value's share of the learning rate */
     double lowest;
     int best_step, step, adam_t, rejected_run;
     double *losses;
@@ -237,6 +238,7 @@ vx_fit *vx_fit_create(const float *dry, const float *wet_l, const float *wet_r, 
         goto fail;
     }
     vx_rng_seed(&f->rng, set->seed ^ 0x9e3779b97f4a7c15ull); /* batches: not the init's stream */
+    vx_fit_set_lr_scale(f, NULL);
     return f;
 fail:
     vx_fit_free(f);
@@ -546,12 +548,18 @@ int vx_fit_step(vx_fit *f, vx_fit_progress *p, vx_err *e)
         double g = k < VX_NRAW ? ev.graw[k] : ev.geta;
         f->m[k] = ADAM_B1 * f->m[k] + (1 - ADAM_B1) * g;
         f->v[k] = ADAM_B2 * f->v[k] + (1 - ADAM_B2) * g * g;
-        f->theta[k] -= f->set.lr / c1 * f->m[k] / (sqrt(f->v[k]) / sqrt(c2) + ADAM_EPS);
+        f->theta[k] -= f->scale[k] * f->set.lr / c1 * f->m[k] / (sqrt(f->v[k]) / sqrt(c2) + ADAM_EPS);
     }
     return 0;
 }
 
 void vx_fit_set_lr(vx_fit *f, double lr) { f->set.lr = lr; }
+
+void vx_fit_set_lr_scale(vx_fit *f, const double *scale)
+{
+    for (int k = 0; k < NTHETA; k++)
+        f->scale[k] = scale ? scale[k] : 1;
+}
 
 const double *vx_fit_best(const vx_fit *f, double *eta_raw)
 {

@@ -94,6 +94,9 @@ int vx_fit_step(vx_fit *f, vx_fit_progress *p, vx_err *e);
 
 /* The learning rate of the next steps (a schedule's). */
 void vx_fit_set_lr(vx_fit *f, double lr);
+/* Each value's factor on that learning rate: scale[k] for raw value k, eta's raw value
+ * last (VX_NRAW + 1 values), or NULL for 1 throughout (Adam's, and the default). */
+void vx_fit_set_lr_scale(vx_fit *f, const double *scale);
 
 /* The best state so far (the parameters that gave the lowest loss) and its eta. */
 const double *vx_fit_best(const vx_fit *f, double *eta_raw);

@@ -23,6 +23,18 @@ int main(void)
     CHECK(falls, "the decay falls at every step");
     vx_lr_schedule flat = {.peak = 0.02, .floor = 0, .warmup = 0, .decay = 0, .steps = 5};
     CHECK_NEAR(vx_lr_at(&flat, 4), 0.02, 1e-15, "without warm-up and decay, the peak throughout");
+
+    /* the levels' share: the 11 gains and thresholds in dB, and nothing else */
+    double scale[VX_NRAW + 1];
+    vx_lr_scale_levels(10, scale);
+    static const int levels[] = {0, 3, 6, 8, 14, 15, 16, 140, 143, 146, 148};
+    int at_levels = 1, others = 1, n = 0;
+    for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++)
+        at_levels &= scale[levels[i]] == 10;
+    for (int k = 0; k <= VX_NRAW; k++)
+        n += scale[k] == 10, others &= scale[k] == 10 || scale[k] == 1;
+    CHECK(at_levels, "the EQ and FDN gains, the thresholds and the make-up take the factor");
+    CHECK(n == 11 && others && scale[VX_NRAW] == 1, "every other value, eta's raw one included, 1");
     printf("%d passed, %d failed\n", vx_test_passed, vx_test_failed);
     return vx_test_failed != 0;
 }
