@@ -324,6 +324,11 @@ int vx_preset_load(const char *path, const char *which, int flags, double *raw, 
     cJSON *rec = NULL;
     /* A lone preset may be pretty-printed: one JSON document, not one record a line. */
     cJSON *doc = which ? NULL : vx_json_read_document(path, e);
+    if (!which && !doc && !strcmp(path, "-")) { /* read once: no second look as a set */
+        char why[sizeof e->msg];
+        snprintf(why, sizeof why, "%s", e->msg);
+        return vx_err_set(e, "%s; a set on standard input needs a pick of one preset", why);
+    }
     if (doc) {
         snprintf(where, sizeof where, "%s:1", strcmp(path, "-") ? path : "stdin");
         if (!cJSON_IsObject(doc)) {

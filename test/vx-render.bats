@@ -88,6 +88,11 @@ setup() {
     run vx-render -p empty.ndjson --print-params
     assert_failure 1
     assert_output --partial 'no preset in the file'
+    # standard input is read once: a set there needs -k
+    run sh -c "head -n 3 '$SET' | vx-render -p - --print-params"
+    assert_failure 1
+    assert_output 'vx-render: stdin: not a single JSON document; a set on standard input needs a pick of one preset'
+    [ "$(head -n 3 "$SET" | vx-render -p - -k 2 --print-params)" = "$(sed -n 3p all.ndjson)" ]
 }
 
 @test "--clip-q changes exactly the presets whose delay low-pass Q exceeds 0.707" {

@@ -140,6 +140,8 @@ cJSON *vx_json_read_document(const char *path, vx_err *e)
         fclose(mem);
     cJSON *j = NULL;
     const char *nul = text ? memchr(text, 0, len) : NULL; /* cJSON would stop there */
+    if (fp == stdin)
+        path = "stdin";
     if (bad || !text)
         vx_err_set(e, "%s: read error", path);
     else if (nul)
