@@ -18,7 +18,9 @@ else
 PKGS    += kissfft-float
 endif
 override CFLAGS  += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llapack -lm
+# --as-needed: a tool links only the libraries it calls (no LAPACK on the audio path), also
+# where a flag before it turned that off (GCC's -fsanitize=address does).
+LDLIBS  += -Wl,--as-needed $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llapack -lm
 
 # Object files of each build flavour live apart so `make FFT=fftw` and the
 # sanitizer build never mix with the default one.

@@ -25,6 +25,14 @@ err_db() {
     awk -v d="$d" -v r="$r" 'BEGIN { if (d == "-inf") print -999; else printf "%.1f\n", d - r }'
 }
 
+# Skips a test that measures memory when the tools are built with AddressSanitizer (make
+# sanitize): its shadow memory counts in the resident size and cannot fit under ulimit -v.
+skip_memory_if_sanitized() {
+    if ldd "$VX_BIN/vx-fit" | grep -q libasan; then
+        skip "memory is not measurable under AddressSanitizer"
+    fi
+}
+
 # Succeeds when the number $1 is below $2.
 below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
 

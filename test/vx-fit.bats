@@ -122,6 +122,7 @@ compare_gradient() {
 }
 
 @test "a fit that cannot have its memory stops at once and says what it needs" {
+    skip_memory_if_sanitized
     # The fit needs about 200 MB with 3 s chunks: 120 MB of address space cannot hold it
     # (nor the libraries' reservations). Before the check it spun or aborted in an allocator.
     run sh -c 'ulimit -v 120000; exec timeout 60 vx-fit -q -n 1 -j 2 --chunk 3 --overlap 1 \
@@ -131,6 +132,7 @@ compare_gradient() {
 }
 
 @test "--memory prints the MB a fit needs: above its peak, growing with threads and length" {
+    skip_memory_if_sanitized
     vx-pair -q --dry dry.wav --wet wet.wav --id voice > pairs.ndjson
     run vx-fit --memory -j 1 --chunk 3 --overlap 1 pairs.ndjson
     assert_success
